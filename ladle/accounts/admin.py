@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from .models import User
+
+
+@admin.register(User)
+class MemberAdmin(UserAdmin):
+    list_display = ("username", "email", "role", "email_confirmed_at", "is_active", "date_joined")
+    list_filter = ("role", "is_active", "is_staff")
+    fieldsets = UserAdmin.fieldsets + (
+        (
+            "Ladle",
+            {
+                "fields": (
+                    "role",
+                    "email_confirmed_at",
+                    "signup_ip",
+                    "display_name",
+                    "bio",
+                    "homepage",
+                    "signature",
+                    "time_zone",
+                )
+            },
+        ),
+    )

@@ -1,0 +1,94 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+
+from .models import User, validate_member_name
+
+
+class HoneypotMixin(forms.Form):
+    # Hidden from people by CSS; bots that fill every field give themselves away.
+    website = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise ValidationError("Leave this field empty.")
+        return ""
+
+
+class SignUpForm(HoneypotMixin):
+    name = forms.CharField(
+        max_length=40,
+        validators=[validate_member_name],
+        help_text="Letters, digits and single spaces; at most 40 characters.",
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    email = forms.EmailField(
+        label="E-mail address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password_again = forms.CharField(
+        label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if User.objects.filter(username__iexact=name).exists():
+            raise ValidationError("That name is taken.")
+        return name
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                "An account with this address exists. Log in or reset its password."
+            )
+        return email
+
+    def clean(self):
+        data = super().clean()
+        password, again = data.get("password"), data.get("password_again")
+        if password and again and password != again:
+            self.add_error("password_again", "The two passwords differ.")
+        if password and data.get("name"):
+            try:
+                password_validation.validate_password(
+                    password, User(username=data["name"], email=data.get("email", ""))
+                )
+            except ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label="Name or e-mail",
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    error_messages = {
+        "invalid_login": "That name or e-mail and password do not match an account.",
+        "inactive": "This account is suspended.",
+    }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.email_confirmed_at is None:
+            raise ValidationError(
+                "Confirm your e-mail address first: follow the link we sent to you.",
+                code="unconfirmed",
+            )
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "bio", "homepage", "signature", "time_zone"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}

@@ -1,0 +1,84 @@
+"""Members: Ladle's own user model, with the profile and preferences a member sets."""
+
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+# PRODUCT.md: letters, digits and single inner spaces.
+NAME_PATTERN = r"^[^\W_](?:[^\W_]| (?=[^\W_]))*\Z"
+validate_member_name = RegexValidator(
+    NAME_PATTERN,
+    "Use letters, digits and single spaces between words.",
+)
+
+TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class MemberManager(UserManager):
+    def get_by_natural_key(self, username):
+        return self.get(username__iexact=username)
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        EDITOR = "editor", "Editor"
+        ADMIN = "admin", "Administrator"
+
+    username = models.CharField(
+        "name",
+        max_length=40,
+        unique=True,
+        validators=[validate_member_name],
+        help_text="Letters, digits and single spaces; at most 40 characters.",
+        error_messages={"unique": "That name is taken."},
+    )
+    email = models.EmailField("e-mail address", unique=True)
+    # None until the member follows the link we e-mailed; only then may they post.
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    signup_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    display_name = models.CharField(max_length=60, blank=True)
+    bio = models.TextField(blank=True, max_length=4000)
+    homepage = models.URLField(blank=True)
+    signature = models.CharField(max_length=160, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        choices=TIME_ZONE_CHOICES,
+        help_text="Times are shown in this zone.",
+    )
+
+    objects = MemberManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="unique_member_name_ignoring_case"),
+            models.UniqueConstraint(Lower("email"), name="unique_member_email_ignoring_case"),
+        ]
+
+    def __str__(self) -> str:
+        return self.username
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:member", args=[self.username])
+
+    @property
+    def shown_name(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_member(self) -> bool:
+        """A registered reader whose e-mail is confirmed and who is not banned."""
+        return self.is_active and self.email_confirmed_at is not None
+
+    @property
+    def is_editor(self) -> bool:
+        return self.is_active and (
+            self.is_superuser or self.role in (self.Role.EDITOR, self.Role.ADMIN)
+        )

@@ -1,0 +1,84 @@
+"""Writes about members: signing up and confirming the e-mail address."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+
+from .models import User
+
+
+class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):
+    """Tokens that stop working once the address is confirmed."""
+
+    key_salt = "ladle.accounts.EmailConfirmationTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        return f"{user.pk}{user.email}{user.email_confirmed_at}{timestamp}"
+
+
+email_confirmation_tokens = EmailConfirmationTokenGenerator()
+
+
+def confirmation_path(user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = email_confirmation_tokens.make_token(user)
+    return reverse("accounts:confirm_email", args=[uid, token])
+
+
+def send_confirmation_email(*, user: User, base_url: str) -> None:
+    context = {
+        "user": user,
+        "link": base_url + confirmation_path(user),
+        "site_name": settings.LADLE_SITE_NAME,
+    }
+    send_mail(
+        subject=f"Confirm your e-mail address for {settings.LADLE_SITE_NAME}",
+        message=render_to_string("accounts/email/confirm.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def sign_up(*, name: str, email: str, password: str, ip: str | None, base_url: str) -> User:
+    """Create an unconfirmed account and mail its confirmation link.
+
+    Refuses a sign-up once `LADLE_SIGNUPS_PER_IP_PER_DAY` accounts came from the same address in
+    the last 24 hours. The account cannot log in or post until its address is confirmed.
+    """
+    if ip and settings.LADLE_SIGNUPS_PER_IP_PER_DAY:
+        since = timezone.now() - timedelta(days=1)
+        recent = User.objects.filter(signup_ip=ip, date_joined__gte=since).count()
+        if recent >= settings.LADLE_SIGNUPS_PER_IP_PER_DAY:
+            raise ValidationError(
+                "Too many new accounts came from your network today. Please try again tomorrow."
+            )
+    with transaction.atomic():
+        user = User(username=name, email=email, signup_ip=ip)
+        user.set_password(password)
+        user.save()
+    send_confirmation_email(user=user, base_url=base_url)
+    return user
+
+
+def confirm_email(*, uidb64: str, token: str) -> User | None:
+    """Mark the address confirmed if the link is genuine; None for a bad or used link."""
+    try:
+        pk = int(urlsafe_base64_decode(uidb64).decode())
+    except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
+        return None
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=pk).first()
+        if user is None or not email_confirmation_tokens.check_token(user, token):
+            return None
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email_confirmed_at"])
+    return user

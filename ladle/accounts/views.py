@@ -1,0 +1,113 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_http_methods
+
+from ladle.comments.models import Comment
+from ladle.stories.models import Story
+
+from . import services
+from .forms import LoginForm, ProfileForm, SignUpForm
+from .models import User
+
+
+def _base_url(request) -> str:
+    return f"{request.scheme}://{request.get_host()}"
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up(request):
+    if request.user.is_authenticated:
+        return redirect("stories:front_page")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.sign_up(
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                ip=request.META.get("REMOTE_ADDR"),
+                base_url=_base_url(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return render(request, "accounts/signup_done.html", {"email": user.email})
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def confirm_email(request, uidb64: str, token: str):
+    user = services.confirm_email(uidb64=uidb64, token=token)
+    if user is None:
+        return render(request, "accounts/confirm_failed.html", status=400)
+    messages.success(request, "Your e-mail address is confirmed. Welcome! You can log in now.")
+    return redirect("accounts:login")
+
+
+class LoginView(auth_views.LoginView):
+    # django.contrib.auth.login() rotates the session key, so a planted session id is useless.
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+def member(request, name: str):
+    member = get_object_or_404(User, username__iexact=name)
+    if member.username != name:
+        return redirect(member, permanent=True)
+    stories = Story.objects.published().by_author(member).with_listing_relations()[:10]
+    comments = Paginator(
+        Comment.objects.shown().filter(author=member).select_related("story").order_by("-id"),
+        20,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/member_detail.html",
+        {"member": member, "stories": stories, "comments": comments},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile is saved.")
+        return redirect("accounts:edit_profile")
+    return render(request, "accounts/profile_form.html", {"form": form})
+
+
+password_change = auth_views.PasswordChangeView.as_view(
+    template_name="accounts/password_change.html",
+    success_url=reverse_lazy("accounts:password_change_done"),
+)
+password_change_done = auth_views.PasswordChangeDoneView.as_view(
+    template_name="accounts/message.html",
+    extra_context={"title": "Password changed", "text": "Your new password is in use."},
+)
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="accounts/password_reset.html",
+    email_template_name="accounts/email/password_reset.txt",
+    subject_template_name="accounts/email/password_reset_subject.txt",
+    success_url=reverse_lazy("accounts:password_reset_done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/message.html",
+    extra_context={
+        "title": "Check your e-mail",
+        "text": "If an account uses that address, we sent it a link to choose a new password.",
+    },
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_reset_confirm.html",
+    success_url=reverse_lazy("accounts:password_reset_complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/message.html",
+    extra_context={"title": "Password set", "text": "Your new password is set. You can log in."},
+)

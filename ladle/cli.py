@@ -1,0 +1,137 @@
+"""The `ladle` command: serve the site, run Django management commands, create an administrator.
+
+ladle serve [--host 127.0.0.1] [--port 8000] [--workers 2] [--no-demo]
+ladle manage <django command> [args...]
+ladle createadmin [--name NAME] [--email EMAIL]
+"""
+
+import argparse
+import os
+import secrets
+import sys
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ladle.settings")
+    import django
+
+    django.setup()
+
+
+def create_admin(name: str, email: str, password: str | None = None):
+    """Create a confirmed administrator; returns (user, password)."""
+    from django.utils import timezone
+
+    from ladle.accounts.models import User
+
+    password = password or secrets.token_urlsafe(12)
+    user = User.objects.create_superuser(
+        username=name,
+        email=email,
+        password=password,
+        role=User.Role.ADMIN,
+        email_confirmed_at=timezone.now(),
+    )
+    return user, password
+
+
+def serve(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from ladle.accounts.models import User
+    from ladle.stories.demo import database_is_empty, seed_demo
+
+    print(f"Ladle data folder: {settings.DATA_DIR}")
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    first_start = not User.objects.filter(is_superuser=True).exists()
+    if database_is_empty() and not args.no_demo:
+        print("Empty database: adding demo content (skip with --no-demo) ...")
+        seed_demo()
+    if first_start:
+        admin, password = create_admin("admin", "admin@localhost")
+        print("\nAn administrator account was created. Log in with:")
+        print(f"    name:     {admin.username}")
+        print(f"    password: {password}")
+        print("Change the password at /settings/password/ after logging in.\n")
+
+    from gunicorn.app.base import BaseApplication
+
+    class LadleServer(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{args.host}:{args.port}")
+            self.cfg.set("workers", args.workers)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("graceful_timeout", 10)
+            self.cfg.set("proc_name", "ladle")
+
+        def load(self):
+            from ladle.wsgi import application
+
+            return application
+
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"Ladle is serving at http://{host}:{args.port}/  (Ctrl-C stops it)")
+    sys.stdout.flush()
+    LadleServer().run()
+    return 0
+
+
+def manage(argv: list[str]) -> int:
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["ladle manage", *argv])
+    return 0
+
+
+def createadmin(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError
+
+    password = None
+    if sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass("Password (empty: generate one): ") or None
+    try:
+        user, password = create_admin(args.name, args.email, password)
+    except (IntegrityError, ValidationError) as error:
+        print(f"Could not create the administrator: {error}", file=sys.stderr)
+        return 1
+    print(f"Administrator {user.username} created; password: {password}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(prog="ladle", description="The Ladle weblog engine.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve_parser = commands.add_parser("serve", help="migrate, add demo content, and serve")
+    serve_parser.add_argument("--host", default="127.0.0.1")
+    serve_parser.add_argument("--port", type=int, default=8000)
+    serve_parser.add_argument("--workers", type=int, default=2)
+    serve_parser.add_argument(
+        "--no-demo", action="store_true", help="do not add demo content to an empty database"
+    )
+
+    commands.add_parser("manage", help="run a Django management command", add_help=False)
+
+    admin_parser = commands.add_parser("createadmin", help="create an administrator")
+    admin_parser.add_argument("--name", default="admin")
+    admin_parser.add_argument("--email", default="admin@localhost")
+
+    if argv[:1] == ["manage"]:
+        return manage(argv[1:])
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        return serve(args)
+    return createadmin(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

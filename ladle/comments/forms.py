@@ -1,0 +1,32 @@
+from django import forms
+
+from .models import Comment
+from .services import SUBJECT_MAX
+
+
+class CommentForm(forms.Form):
+    # No max_length on the field: the browser would cut long text silently; the service says why.
+    subject = forms.CharField(
+        required=False,
+        help_text=f"Plain text, at most {SUBJECT_MAX} characters.",
+        widget=forms.TextInput(attrs={"size": 50}),
+    )
+    body = forms.CharField(
+        required=False,
+        label="Comment",
+        help_text="Markdown. Allowed HTML: a, b, strong, i, em, p, br, blockquote, ul, ol, li, "
+        "code, pre, dl, dt, dd, cite.",
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    markup = forms.ChoiceField(
+        choices=Comment.Markup.choices, initial=Comment.Markup.MARKDOWN, label="Format"
+    )
+
+
+class RemoveForm(forms.Form):
+    reason = forms.CharField(
+        required=False,
+        max_length=300,
+        help_text="Shown publicly in place of the comment and on the moderation log.",
+        widget=forms.TextInput(attrs={"size": 60}),
+    )

@@ -1,0 +1,299 @@
+"""Demo content: enough of a magazine to show what Ladle does on its first start.
+
+Everything is written through the same services the site uses, so the demo obeys the same rules
+(numbering, sanitizing, counters) as real content.
+"""
+
+import random
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from ladle.accounts.models import User
+from ladle.comments.models import Comment
+from ladle.comments.services import post_comment
+
+from .models import Section, Story, Topic
+from .services import save_story
+
+SECTIONS = [
+    ("News", "news", True, "What happened, reported plainly."),
+    ("Features", "features", True, "Longer pieces: essays, interviews, reviews."),
+    ("Meta", "meta", False, "About this site itself. Shown on its section page only."),
+]
+TOPICS = ["Cities", "Books", "Science", "Transport", "Food", "Technology", "Community"]
+MEMBERS = ["Alice Moreau", "Bruno", "Chen Wei", "Dana K", "Emeka", "Farida", "Gus"]
+
+# (section, title, topics, intro, body)
+STORIES = [
+    (
+        "news",
+        "The City Library Extends Its Evening Hours",
+        ["Cities", "Books"],
+        "From next month the central library stays open until ten on weekdays, after a year-long "
+        "pilot at two branch libraries drew more visitors than expected.",
+        "The council approved the change on Tuesday. Staff rotas will be reorganised rather than "
+        "extended, the library service says, and the reading rooms on the second floor will stay "
+        "open for quiet study.\n\nBranch libraries keep their current hours for now. A review in "
+        "the spring will decide whether the longer evenings spread further.\n\n> We saw students, "
+        "shift workers and parents who could never come before six.\n\nWhat would you use a late "
+        "library for? Tell us below.",
+    ),
+    (
+        "features",
+        "A Week Without a Car: Notes From the Suburbs",
+        ["Transport", "Cities"],
+        "One of our writers left the car keys in a drawer for seven days. The bus was fine. The "
+        "shopping was not.",
+        "Day one went well: the number 12 bus runs every fifteen minutes at rush hour and the "
+        "driver knew everyone by name. Day three was harder, with a bag of groceries, an umbrella "
+        "and a cross-town transfer that never came.\n\nBy the end of the week the lessons were "
+        "simple: plan trips in batches, carry a folding bag, and check the timetable twice.",
+    ),
+    (
+        "news",
+        "Open Thread: The Weekend",
+        ["Community"],
+        "What are you reading, cooking or fixing this weekend? The floor is yours.",
+        "",
+    ),
+    (
+        "news",
+        "Regional Rail Timetable Changes in December",
+        ["Transport"],
+        "Trains on the coastal line will run every half hour on Sundays from December, the "
+        "operator announced.",
+        "",
+    ),
+    (
+        "features",
+        "In Praise of the Community Garden",
+        ["Food", "Community", "Cities"],
+        "Forty plots, two hoses and a waiting list: how a vacant lot became the busiest place on "
+        "the block.",
+        "It started with a petition and a borrowed rotavator. Eight years later the garden grows "
+        "beans, squash, far too many courgettes and a surprising amount of friendship.\n\nThe "
+        "rules are few: water your plot, share your surplus, and never take the good trowel home.",
+    ),
+    (
+        "news",
+        "New Bike Lanes Open on Harbour Street",
+        ["Transport", "Cities"],
+        "Protected lanes now run the full length of Harbour Street, closing the last gap in the "
+        "waterfront route.",
+        "",
+    ),
+    (
+        "features",
+        "Reading the Night Sky Without a Telescope",
+        ["Science"],
+        "You need a dark field, twenty minutes for your eyes to adjust, and patience. A beginner's "
+        "guide to what you can see unaided.",
+        "Start with the bright planets: they do not twinkle. Then find a constellation you know "
+        "and hop from star to star.\n\nA red torch keeps your night vision; a flask of tea keeps "
+        "the rest of you going.",
+    ),
+    (
+        "news",
+        "Farmers' Market Moves to the Old Tram Depot",
+        ["Food", "Community"],
+        "After fifteen years in the car park, the Saturday market moves indoors, with room for "
+        "thirty more stalls.",
+        "",
+    ),
+    (
+        "features",
+        "Why Old Software Still Runs the World",
+        ["Technology"],
+        "Banks, airlines and your local council depend on programs written decades ago. That is "
+        "less alarming than it sounds.",
+        "Old software that works has survived years of real use: its bugs are known and its "
+        "behaviour is understood. Replacing it is risky, and the risk is often underestimated.\n\n"
+        "The interesting question is not *how old* a system is but *how well it is looked after*.",
+    ),
+    (
+        "news",
+        "School Holiday Reading Challenge Returns",
+        ["Books", "Community"],
+        "Children who read six books over the holidays earn a certificate and a medal, as the "
+        "library's summer challenge returns for its twentieth year.",
+        "",
+    ),
+    (
+        "features",
+        "Bread, Slowly: A Sourdough Diary",
+        ["Food"],
+        "Flour, water, salt and time. Notes from a month of learning to bake with a starter.",
+        "The first loaf was a brick. The second was a flatter brick. By the fifth, the crumb "
+        "opened up and the crust crackled as it cooled.\n\nThe secret, as every baker says, is "
+        "that there is no secret: only warmth, patience and a kitchen scale.",
+    ),
+    (
+        "news",
+        "Council Publishes Its Budget in Plain Language",
+        ["Cities", "Community"],
+        "For the first time, the annual budget comes with a twelve-page summary that explains "
+        "where each pound goes.",
+        "The summary groups spending into ten areas, from bins to buses, and shows how each "
+        "changed since last year. Residents can comment on the draft until the end of the month.",
+    ),
+    (
+        "meta",
+        "Welcome to the Site: How Comments and Ratings Work",
+        ["Community"],
+        "A short guide for new members: posting, replying, and keeping the discussion useful.",
+        "Every story has a thread. Reply to the story or to any comment; your reply appears "
+        "under what you answered.\n\nBe kind, stay on topic and assume good faith.",
+    ),
+]
+
+SUBJECTS = [
+    "Good news",
+    "Finally",
+    "Not so sure",
+    "A question",
+    "Late evenings",
+    "Students",
+    "Cost?",
+    "Staffing",
+    "Agreed",
+    "Another view",
+    "Quiet study",
+    "Weekends too",
+    "Branch libraries",
+    "Safety on the way home",
+    "Thanks",
+    "Numbers",
+    "Pilot results",
+    "Parents",
+    "Heating bills",
+    "Volunteers",
+    "Good point",
+    "Spring review",
+    "Details",
+]
+SENTENCES = [
+    "This is a welcome change and long overdue.",
+    "I wonder how they will staff the evenings without longer shifts.",
+    "The pilot figures were encouraging, but two branches are a small sample.",
+    "My daughter studies there after work; this makes a real difference.",
+    "Would the café stay open too, or only the reading rooms?",
+    "I would rather see Sunday opening than later weekdays.",
+    "Quiet space in the evening is hard to find in a busy city.",
+    "The council report has the visitor numbers in an appendix.",
+    "Good point, and the report says the same.",
+    "I think the spring review is the right moment to judge it.",
+    "Heating and lighting a large building for four more hours is not free.",
+    "The branch in my neighbourhood closes at five, which rules it out for most workers.",
+    "Libraries are one of the few indoor places you can stay without buying anything.",
+    "Fair enough, though the transport home matters as much as the opening time.",
+    "Thanks for the link, that answers my question.",
+    "I volunteered there for a year; the evening crowd is very different from the daytime one.",
+]
+
+
+def database_is_empty() -> bool:
+    return not (Story.objects.exists() or Section.objects.exists())
+
+
+def _member(name: str, **extra) -> User:
+    user = User(
+        username=name,
+        email=f"{slugify(name) or 'member'}@example.org",
+        email_confirmed_at=timezone.now(),
+        **extra,
+    )
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def seed_demo(*, thread_size: int = 64, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    now = timezone.now()
+    sections = {
+        slug: Section.objects.create(
+            name=name, slug=slug, on_front_page=front, description=description, position=i
+        )
+        for i, (name, slug, front, description) in enumerate(SECTIONS)
+    }
+    topics = {name: Topic.objects.create(name=name, slug=slugify(name)) for name in TOPICS}
+    editor = _member("Margaret", role=User.Role.EDITOR, bio="Editor of the demo magazine.")
+    members = [_member(name) for name in MEMBERS]
+
+    stories = []
+    for age, (section, title, story_topics, intro, body) in enumerate(STORIES):
+        stories.append(
+            save_story(
+                editor=editor,
+                title=title,
+                intro=intro,
+                body=body,
+                section=sections[section],
+                topics=[topics[t] for t in story_topics],
+                status=Story.Status.PUBLISHED,
+                published_at=now - timedelta(hours=9 * age + 1),
+            )
+        )
+    save_story(
+        editor=editor,
+        title="Coming Soon: The Year in Review",
+        section=sections["news"],
+        intro="Our look back at the year, scheduled for publication next week.",
+        body="This story is scheduled: readers cannot see it yet.",
+        topics=[topics["Community"]],
+        status=Story.Status.PUBLISHED,
+        published_at=now + timedelta(days=7),
+    )
+    save_story(
+        editor=editor,
+        title="Draft: Interview With the Head Librarian",
+        section=sections["features"],
+        intro="Notes for an upcoming interview.",
+        topics=[topics["Books"]],
+    )
+
+    _seed_thread(stories[0], members, rng, thread_size, now)
+    for story in stories[1:6]:
+        for i in range(rng.randint(1, 4)):
+            post_comment(
+                story=story,
+                author=rng.choice(members),
+                subject=rng.choice(SUBJECTS),
+                body=rng.choice(SENTENCES),
+            )
+            del i
+
+
+def _seed_thread(story: Story, members: list[User], rng: random.Random, size: int, now) -> None:
+    """A discussion nested up to depth 6, posted oldest first over the last few hours."""
+    posted: list[Comment] = []
+    for _ in range(size):
+        parent = None
+        if posted and rng.random() < 0.8:
+            candidates = [c for c in posted if c.depth < 6]
+            # Favour recent comments, as real conversations do.
+            parent = rng.choice(candidates[-12:])
+        if len(posted) == size - 1 and max((c.depth for c in posted), default=0) < 6:
+            parent = max(posted, key=lambda c: c.depth)
+        authors = [m for m in members if parent is None or m.pk != parent.author_id]
+        body = " ".join(rng.sample(SENTENCES, rng.randint(1, 3)))
+        if rng.random() < 0.15:
+            body += "\n\n> " + rng.choice(SENTENCES) + "\n\n*Just my two pence.*"
+        posted.append(
+            post_comment(
+                story=story,
+                author=rng.choice(authors),
+                parent=parent,
+                subject=rng.choice(SUBJECTS),
+                body=body,
+            )
+        )
+    # Spread the posting times over the hours since the story went up.
+    start = story.published_at
+    step = (now - start) / (size + 1)
+    for i, comment in enumerate(posted, start=1):
+        Comment.objects.filter(pk=comment.pk).update(created_at=start + step * i)

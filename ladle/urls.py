@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from ladle.moderation.views import moderation_log
+
+urlpatterns = [
+    path("", include("ladle.stories.urls")),
+    path("", include("ladle.comments.urls")),
+    path("", include("ladle.accounts.urls")),
+    path("moderation/", moderation_log, name="moderation_log"),
+    path("admin/", admin.site.urls),
+]
