@@ -88,6 +88,8 @@ class LoginForm(AuthenticationForm):
 
 
 class ProfileForm(forms.ModelForm):
+    homepage = forms.URLField(required=False, assume_scheme="https")
+
     class Meta:
         model = User
         fields = ["display_name", "bio", "homepage", "signature", "time_zone"]

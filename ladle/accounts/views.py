@@ -23,7 +23,7 @@ def _base_url(request) -> str:
 def sign_up(request):
     if request.user.is_authenticated:
         return redirect("stories:front_page")
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.sign_up(
@@ -74,7 +74,7 @@ def member(request, name: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your profile is saved.")

@@ -32,6 +32,7 @@ def subthread(story, comment: Comment) -> Thread:
         parent_number = (
             Comment.objects.filter(pk=comment.parent_id).values_list("number", flat=True).first()
         )
+        comment.parent_number = parent_number
         for row in rows:
             if row.pk == comment.pk:
                 row.parent_number = parent_number

@@ -60,7 +60,7 @@ def post(request, story_pk: int, number: int | None = None):
     """The reply form: under a comment (number given) or to the story itself."""
     story = _story(request, story_pk)
     parent = _comment(story, number) if number is not None else None
-    form = CommentForm(request.POST or None)
+    form = CommentForm(request.POST if request.method == "POST" else None)
     preview_html = None
     if request.method == "POST" and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -103,7 +103,7 @@ def edit(request, story_pk: int, number: int):
     if not comment.can_be_edited_by(request.user, timezone.now()):
         raise PermissionDenied("You can no longer edit this comment.")
     form = CommentForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"subject": comment.subject, "body": comment.body, "markup": comment.markup},
     )
     if request.method == "POST" and form.is_valid():
@@ -146,7 +146,7 @@ def remove(request, story_pk: int, number: int):
     comment = _comment(story, number)
     if not comment.can_be_removed_by(request.user):
         raise PermissionDenied("Only moderators may remove comments.")
-    form = RemoveForm(request.POST or None)
+    form = RemoveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.remove_comment(

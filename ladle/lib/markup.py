@@ -47,7 +47,7 @@ def sanitize(dirty: str, *, editor: bool = False) -> str:
 
 def render_markdown(source: str, *, editor: bool = False) -> str:
     """CommonMark with raw HTML allowed, then sanitized."""
-    return sanitize(_markdown.render(source), editor=editor)
+    return sanitize(_markdown.render(source), editor=editor).strip()
 
 
 def render_plain_text(source: str) -> str:

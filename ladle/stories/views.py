@@ -105,7 +105,7 @@ def edit_story(request, pk: int | None = None):
     story = get_object_or_404(Story, pk=pk) if pk else None
     if not getattr(request.user, "is_editor", False):
         raise PermissionDenied("Only editors may write and edit stories.")
-    form = StoryForm(request.POST or None, instance=story)
+    form = StoryForm(request.POST if request.method == "POST" else None, instance=story)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         story = services.save_story(

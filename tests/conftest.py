@@ -1,0 +1,103 @@
+"""Shared test helpers: small factories and the guard that no request ever ends in a 500."""
+
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.core.signals import got_request_exception
+from django.test import Client
+from django.utils import timezone
+
+from ladle.accounts.models import User
+from ladle.comments.services import post_comment
+from ladle.stories.models import Section, Story
+from ladle.stories.services import save_story
+
+_names = itertools.count(1)
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def no_server_errors():
+    """Fail any test in which a request raised an unhandled exception (a 500 for a user)."""
+    errors = []
+
+    def record(sender, request=None, **kwargs):
+        errors.append(getattr(request, "path", "?"))
+
+    got_request_exception.connect(record)
+    yield
+    got_request_exception.disconnect(record)
+    assert not errors, f"requests ended in a server error: {errors}"
+
+
+def make_member(name: str | None = None, *, confirmed: bool = True, **extra) -> User:
+    name = name or f"member{next(_names)}"
+    user = User(
+        username=name,
+        email=f"{name.replace(' ', '.').lower()}@example.org",
+        email_confirmed_at=timezone.now() if confirmed else None,
+        **extra,
+    )
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def make_editor(name: str | None = None) -> User:
+    return make_member(name or f"editor{next(_names)}", role=User.Role.EDITOR)
+
+
+def make_section(name: str = "News", *, on_front_page: bool = True) -> Section:
+    slug = name.lower().replace(" ", "-")
+    section, _ = Section.objects.get_or_create(
+        slug=slug, defaults={"name": name, "on_front_page": on_front_page}
+    )
+    return section
+
+
+def make_story(
+    title: str = "A story",
+    *,
+    section: Section | None = None,
+    body: str = "",
+    intro: str = "The intro.",
+    editor: User | None = None,
+    status: str = Story.Status.PUBLISHED,
+    published_at=None,
+    age_hours: float = 1,
+    comment_status: str = Story.CommentStatus.OPEN,
+    topics=(),
+) -> Story:
+    if status == Story.Status.PUBLISHED and published_at is None:
+        published_at = timezone.now() - timedelta(hours=age_hours)
+    return save_story(
+        editor=editor or make_editor(),
+        title=title,
+        intro=intro,
+        body=body,
+        section=section or make_section(),
+        status=status,
+        published_at=published_at,
+        comment_status=comment_status,
+        topics=list(topics),
+    )
+
+
+def make_comment(
+    story: Story,
+    *,
+    author: User | None = None,
+    parent=None,
+    subject: str = "A subject",
+    body: str = "A body.",
+):
+    return post_comment(
+        story=story, author=author or make_member(), parent=parent, subject=subject, body=body
+    )
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client

@@ -1,0 +1,168 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from ladle.stories.models import Story
+from tests.conftest import (
+    client_for,
+    make_comment,
+    make_editor,
+    make_member,
+    make_section,
+    make_story,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_front_page_shows_eight_newest_front_page_stories_per_page(client):
+    for i in range(10):
+        make_story(f"Story {i}", age_hours=i + 1)
+    make_story("Section only", section=make_section("Meta", on_front_page=False), age_hours=0.5)
+    first = client.get("/").content.decode()
+    second = client.get("/page/2/").content.decode()
+    assert first.count('class="story-summary"') == 8 and "Story 0" in first
+    assert "Story 8" in second and "Story 9" in second and "Section only" not in first + second
+    assert client.get("/page/3/").status_code == 404
+
+
+def test_read_more_line_counts_comments_and_words(client):
+    with_body = make_story("Long", body="one two three four")
+    make_comment(with_body)
+    make_story("Short")
+    page = client.get("/").content.decode()
+    assert "Read More...</a> (1 comment, 4 words in story)" in page
+    assert "Comments &gt;&gt;</a> (0 comments)" in page
+
+
+def test_section_page_lists_section_only_stories(client):
+    meta = make_section("Meta", on_front_page=False)
+    make_story("Behind the scenes", section=meta)
+    assert "Behind the scenes" in client.get("/section/meta/").content.decode()
+    assert client.get("/section/nope/").status_code == 404
+
+
+def test_topic_page_lists_tagged_stories(client):
+    from ladle.stories.models import Topic
+
+    books = Topic.objects.create(name="Books", slug="books")
+    make_story("Tagged", topics=[books])
+    make_story("Untagged")
+    page = client.get("/topic/books/").content.decode()
+    assert "Tagged" in page and "Untagged" not in page
+
+
+def test_readers_never_see_drafts_or_scheduled_stories(client):
+    draft = make_story("Secret draft", status=Story.Status.DRAFT)
+    scheduled = make_story("Future", published_at=timezone.now() + timedelta(days=1))
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+    assert "Future" not in client.get("/").content.decode()
+    editor = client_for(make_editor())
+    assert editor.get(scheduled.get_absolute_url()).status_code == 200
+
+
+def test_story_page_shows_byline_in_scoop_format_and_body():
+    author = make_editor("Writer")
+    moment = datetime(2015, 6, 29, 0, 59, 41, tzinfo=UTC)
+    story = make_story("Dated", body="The *body*.", editor=author, published_at=moment)
+    reader = make_member(time_zone="America/New_York")
+    page = client_for(reader).get(story.get_absolute_url()).content.decode()
+    assert "Sun Jun 28, 2015 at 08:59:41 PM EDT" in page
+    assert "<em>body</em>" in page and ">Writer</a>" in page
+
+
+def test_story_navigation_links_older_and_newer_in_the_same_section(client):
+    older = make_story("Older one", age_hours=3)
+    middle = make_story("Middle one", age_hours=2)
+    make_story("Elsewhere", section=make_section("Features"), age_hours=1.5)
+    newer = make_story("Newer one", age_hours=1)
+    page = client.get(middle.get_absolute_url()).content.decode()
+    assert f'href="{older.get_absolute_url()}">&lt; Older one' in page
+    assert f'href="{newer.get_absolute_url()}">Newer one &gt;' in page
+    assert "Elsewhere" not in page.split('class="story-nav"')[1].split("</nav>")[0]
+
+
+def test_wrong_slug_redirects_to_the_canonical_address(client):
+    story = make_story("Right title")
+    response = client.get(f"/story/{story.pk}/wrong/")
+    assert response.status_code == 301 and response["Location"] == story.get_absolute_url()
+
+
+def test_unknown_story_is_a_404_page(client):
+    response = client.get("/story/999999/nothing/")
+    assert response.status_code == 404 and b"Not found" in response.content
+
+
+def _story_page_queries(client, comments: int) -> int:
+    story = make_story(f"Thread of {comments}")
+    parent = None
+    members = [make_member() for _ in range(5)]
+    for i in range(comments):
+        parent = make_comment(story, author=members[i % 5], parent=parent if i % 3 else None)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(story.get_absolute_url()).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("as_member", [False, True])
+def test_story_page_query_count_does_not_grow_with_comments(
+    client, django_assert_num_queries, as_member
+):
+    if as_member:
+        client.force_login(make_member())
+    small = _story_page_queries(client, 1)
+    story = make_story("Big thread")
+    members = [make_member() for _ in range(7)]
+    parent = None
+    for i in range(200):
+        parent = make_comment(story, author=members[i % 7], parent=parent if i % 4 else None)
+    with django_assert_num_queries(small):
+        assert client.get(story.get_absolute_url()).status_code == 200
+
+
+def test_story_page_stays_within_its_query_budget(client, django_assert_max_num_queries):
+    story = make_story()
+    make_comment(story)
+    client.force_login(make_member())
+    with django_assert_max_num_queries(9):
+        client.get(story.get_absolute_url())
+
+
+def test_editor_writes_and_schedules_a_story_in_the_site():
+    editor = client_for(make_editor())
+    section = make_section()
+    response = editor.post(
+        "/editor/story/new/",
+        {
+            "title": "Fresh news",
+            "section": section.pk,
+            "intro": "It *happened*.",
+            "body": "",
+            "status": "published",
+            "published_at": "",
+            "comment_status": "open",
+        },
+    )
+    story = Story.objects.get(title="Fresh news")
+    assert response.status_code == 302 and story.is_published()
+    assert "<em>happened</em>" in story.intro_html
+
+
+def test_members_cannot_write_stories():
+    member = client_for(make_member())
+    assert member.get("/editor/story/new/").status_code == 403
+
+
+def test_story_form_errors_keep_the_text():
+    editor = client_for(make_editor())
+    response = editor.post(
+        "/editor/story/new/",
+        {"title": "", "intro": "Kept intro text", "status": "published", "comment_status": "open"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "Kept intro text" in page
+    assert "This field is required." in page
