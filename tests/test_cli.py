@@ -1,0 +1,89 @@
+"""`ladle serve` as an operator runs it: a real process, a real port, Ctrl-C to stop."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(tmp_path, *args):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LADLE_")}
+    env.update(LADLE_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1")
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ladle.cli", "serve", "--port", str(port), "--workers", "1", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines = []
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if "serving at" in line:
+            break
+    return process, port, lines
+
+
+def _get(port: int, path: str) -> tuple[int, str]:
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"nothing answered on port {port}")
+
+
+def _stop(process) -> int:
+    process.send_signal(signal.SIGINT)
+    try:
+        return process.wait(timeout=30)
+    finally:
+        process.kill()
+
+
+def test_serve_migrates_seeds_demo_prints_login_and_stops_on_ctrl_c(tmp_path):
+    process, port, lines = _start(tmp_path)
+    try:
+        output = "".join(lines)
+        assert f"http://127.0.0.1:{port}/" in output
+        assert "name:     admin" in output and "password: " in output
+        status, page = _get(port, "/")
+        assert status == 200 and page.count('class="story-summary"') == 8
+        status, css = _get(port, "/static/ladle/site.css")
+        assert status == 200 and ".comment" in css
+        assert (tmp_path / "data" / "ladle.sqlite3").exists()
+        assert (tmp_path / "data" / "secret_key").exists()
+    finally:
+        assert _stop(process) == 0
+
+
+def test_serve_without_demo_starts_empty_and_second_start_keeps_data(tmp_path):
+    process, port, lines = _start(tmp_path, "--no-demo")
+    try:
+        status, page = _get(port, "/")
+        assert status == 200 and "No stories here yet." in page
+    finally:
+        assert _stop(process) == 0
+    process, port, lines = _start(tmp_path)
+    try:
+        # Not the first start any more: no new administrator is made and printed.
+        assert "password:" not in "".join(lines)
+    finally:
+        _stop(process)
