@@ -189,6 +189,24 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LADLE_SITE_NAME = os.environ.get("LADLE_SITE_NAME", "Ladle")
 LADLE_STORIES_PER_PAGE = 8
 LADLE_COMMENT_EDIT_MINUTES = 15
+# Ratings (PRODUCT.md, *Ratings*): the labels name the scale; 0 is the trusted-only "hide".
+LADLE_RATING_LABELS = {
+    0: "Hide",
+    1: "Worthless",
+    2: "Poor",
+    3: "Average",
+    4: "Good",
+    5: "Excellent",
+}
+LADLE_HIDE_THRESHOLD = 1.0  # a comment whose mean is below this is hidden
+LADLE_LARGE_THREAD = 200  # above this many visible comments, the "large thread" display applies
+LADLE_MOJO = {
+    "window_days": 60,
+    "window_comments": 30,
+    "trusted_at": 3.5,
+    "untrusted_below": 1.0,
+    "min_rated_comments": 10,
+}
 LADLE_SIGNUPS_PER_IP_PER_DAY = int(os.environ.get("LADLE_SIGNUPS_PER_IP_PER_DAY", "2"))
 
 LOGGING = {

@@ -8,12 +8,25 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from ladle.comments.display import AgeSort, Display, RatingSort
+from ladle.comments.rules import mojo_rules
+from ladle.lib.ranking import Mojo, Trust, trust_level
+
 # PRODUCT.md: letters, digits and single inner spaces.
 NAME_PATTERN = r"^[^\W_](?:[^\W_]| (?=[^\W_]))*\Z"
 validate_member_name = RegexValidator(
     NAME_PATTERN,
     "Use letters, digits and single spaces between words.",
 )
+
+DISPLAY_CHOICES = [(d.value, d.label) for d in Display]
+RATING_SORT_CHOICES = [(s.value, s.label) for s in RatingSort]
+AGE_SORT_CHOICES = [(a.value, a.label) for a in AgeSort]
+HIDDEN_COMMENT_CHOICES = [
+    ("until_rated", "Until I have rated them"),
+    ("always", "Always"),
+    ("never", "Never"),
+]
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
@@ -54,6 +67,30 @@ class User(AbstractUser):
         help_text="Times are shown in this zone.",
     )
 
+    # Mojo: the weighted mean of recent comment scores (ladle.lib.ranking), kept current by the
+    # rating services and a daily refresh. None: no rated comments in the window.
+    mojo = models.FloatField(null=True, blank=True, editable=False)
+    mojo_comment_count = models.PositiveIntegerField(default=0, editable=False)
+
+    # Comment display preferences (ladle.comments.display).
+    comment_display = models.CharField(max_length=20, default="threaded", choices=DISPLAY_CHOICES)
+    comment_rating_sort = models.CharField(
+        max_length=10, default="highest", choices=RATING_SORT_CHOICES
+    )
+    comment_age_sort = models.CharField(max_length=10, default="oldest", choices=AGE_SORT_CHOICES)
+    large_thread_display = models.CharField(
+        max_length=20,
+        default="threaded",
+        choices=DISPLAY_CHOICES,
+        help_text="Used instead of your display mode on stories with more than 200 comments.",
+    )
+    hidden_comments = models.CharField(
+        max_length=12,
+        default="until_rated",
+        choices=HIDDEN_COMMENT_CHOICES,
+        help_text="For trusted members: when to show comments the community has hidden.",
+    )
+
     objects = MemberManager()
 
     class Meta:
@@ -76,6 +113,17 @@ class User(AbstractUser):
     def is_member(self) -> bool:
         """A registered reader whose e-mail is confirmed and who is not banned."""
         return self.is_active and self.email_confirmed_at is not None
+
+    @property
+    def trust(self) -> Trust:
+        """Staff are always trusted; everyone else by their mojo (ladle.lib.ranking)."""
+        if self.is_editor:
+            return Trust.TRUSTED
+        return trust_level(Mojo(self.mojo, self.mojo_comment_count), mojo_rules())
+
+    @property
+    def is_trusted(self) -> bool:
+        return self.trust is Trust.TRUSTED
 
     @property
     def is_editor(self) -> bool:

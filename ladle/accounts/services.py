@@ -82,3 +82,11 @@ def confirm_email(*, uidb64: str, token: str) -> User | None:
         user.email_confirmed_at = timezone.now()
         user.save(update_fields=["email_confirmed_at"])
     return user
+
+
+def save_display_choice(*, member: User, options) -> None:
+    """Remember a member's comment display and sort (ladle.comments.display.ViewOptions)."""
+    member.comment_display = options.display
+    member.comment_rating_sort = options.rating_sort
+    member.comment_age_sort = options.age_sort
+    member.save(update_fields=["comment_display", "comment_rating_sort", "comment_age_sort"])

@@ -6,6 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from ladle.lib.ranking import format_score
+
+from . import rules
+
 
 class CommentQuerySet(models.QuerySet):
     def for_story(self, story):
@@ -55,6 +59,12 @@ class Comment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    # The plain mean of the ratings and their number, recomputed from the rating rows in every
+    # transaction that changes them. An untrusted member's new comment starts with their mojo as
+    # its score and no ratings, so it starts hidden. None: no score at all.
+    score = models.FloatField(null=True, blank=True)
+    rating_count = models.PositiveIntegerField(default=0)
+
     # Replies that are shown; kept so "may the author still edit/delete?" needs no query.
     reply_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(db_index=True)
@@ -78,6 +88,15 @@ class Comment(models.Model):
     @property
     def anchor(self) -> str:
         return f"c{self.number}"
+
+    @property
+    def is_hidden(self) -> bool:
+        """Below the hide threshold: not shown to ordinary readers (with its replies)."""
+        return self.score is not None and self.score < rules.hide_threshold()
+
+    @property
+    def score_display(self) -> str:
+        return format_score(self.score, self.rating_count)
 
     @property
     def is_removed(self) -> bool:
@@ -104,3 +123,24 @@ class Comment(models.Model):
 
     def can_be_removed_by(self, user) -> bool:
         return getattr(user, "is_editor", False) and self.state == self.State.SHOWN
+
+
+class Rating(models.Model):
+    """One member's score for someone else's comment. Rating again replaces it."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="ratings")
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ratings"
+    )
+    value = models.PositiveSmallIntegerField()  # 0 is "hide", for trusted raters only
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "rater"], name="one_rating_per_member"),
+        ]
+        indexes = [models.Index(fields=["rater", "comment"])]
+
+    def __str__(self) -> str:
+        return f"{self.rater} rated #{self.comment_id}: {self.value}"

@@ -1,20 +1,30 @@
-"""Writes to comments. Each function is one transaction and checks its own permissions.
+"""Writes to comments and ratings. Each function is one transaction and checks its permissions.
 
-Locking rule: every write that changes a story's comments first locks the story's row
-(`select_for_update`; on SQLite the IMMEDIATE transaction already holds the database's write lock).
-That serializes the comment-number counter, so numbers are 1, 2, 3, ... with no gap or duplicate
-however many people post at once, and the cached counters are recomputed under the same lock.
+Locking rules (PostgreSQL row locks via `select_for_update`; on SQLite the IMMEDIATE transaction
+already holds the database's write lock from its first statement):
+- Every write that changes a story's comments first locks the story's row. That serializes the
+  comment-number counter, so numbers are 1, 2, 3, ... with no gap or duplicate however many
+  people post at once, and the story's counters are recomputed under the same lock.
+- Every rating write locks the comment author's row, then the comment's row, always in that
+  order (so two raters never deadlock). The comment's mean and count, and the author's mojo, are
+  then recomputed from their source rows under those locks, so they stay exact under any number
+  of concurrent raters.
 """
+
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ladle.accounts.models import User
 from ladle.lib.markup import render
+from ladle.lib.ranking import Mojo, RatedComment, Trust, compute_mojo, mean_score
 from ladle.moderation.services import log_action
 from ladle.stories.models import Story
 
-from .models import Comment
+from . import rules
+from .models import Comment, Rating
 
 SUBJECT_MAX = 50
 
@@ -75,8 +85,12 @@ def post_comment(
             parent = Comment.objects.select_for_update().get(pk=parent.pk)
             if parent.story_id != story.pk or parent.state != Comment.State.SHOWN:
                 raise ValidationError("You can only reply to a comment that is shown.")
+        # An untrusted member's comment starts hidden: their mojo as its score, no ratings.
+        author_row = User.objects.get(pk=author.pk)
+        start_score = author_row.mojo if author_row.trust is Trust.UNTRUSTED else None
         story.last_comment_number += 1
         comment = Comment.objects.create(
+            score=start_score,
             story=story,
             number=story.last_comment_number,
             parent=parent,
@@ -149,3 +163,83 @@ def remove_comment(*, comment: Comment, moderator, reason: str) -> Comment:
 
 def preview(*, body: str, markup: str = Comment.Markup.MARKDOWN) -> str:
     return render(body, markup=markup)
+
+
+def _check_rating(*, comment: Comment, rater, trusted: bool, value: int | None = None) -> None:
+    if not getattr(rater, "is_member", False):
+        raise PermissionDenied("Only members with a confirmed e-mail address may rate comments.")
+    if comment.author_id == rater.pk:
+        raise PermissionDenied("You cannot rate your own comment.")
+    if comment.state != Comment.State.SHOWN:
+        raise PermissionDenied("This comment cannot be rated.")
+    if comment.is_hidden and not trusted:
+        raise PermissionDenied("Only trusted members may rate hidden comments.")
+    if value is not None:
+        allowed = dict(rules.rating_choices(may_hide=trusted))
+        if value not in allowed:
+            if value in dict(rules.rating_choices(may_hide=True)):
+                raise PermissionDenied("Only trusted members may give the hide rating.")
+            raise ValidationError({"value": "Choose one of the ratings offered."})
+
+
+def _lock_for_rating(comment: Comment) -> tuple[User, Comment]:
+    author = User.objects.select_for_update().get(pk=comment.author_id)
+    return author, Comment.objects.select_for_update().get(pk=comment.pk)
+
+
+def _rescore(comment: Comment, author: User) -> None:
+    """Recompute the comment's mean and count from its rating rows, then its author's mojo."""
+    values = Rating.objects.filter(comment=comment).values_list("value", flat=True)
+    score, count = mean_score(values)
+    if count == 0 and comment.score is not None and comment.rating_count == 0:
+        score = comment.score  # an untrusted start score stays until someone rates
+    comment.score, comment.rating_count = score, count
+    comment.save(update_fields=["score", "rating_count"])
+    refresh_mojo(member=author)
+
+
+def rate_comment(*, comment: Comment, rater, value: int) -> Comment:
+    """Rate `comment` with `value`; rating again replaces the rater's earlier rating.
+
+    Nobody rates their own comment; only trusted members (staff included) may give 0 ("hide")
+    and rate hidden comments. Locks the author's row, then the comment's row.
+    """
+    trusted = getattr(rater, "is_trusted", False)
+    with transaction.atomic():
+        author, comment = _lock_for_rating(comment)
+        _check_rating(comment=comment, rater=rater, trusted=trusted, value=value)
+        Rating.objects.update_or_create(comment=comment, rater=rater, defaults={"value": value})
+        _rescore(comment, author)
+    return comment
+
+
+def withdraw_rating(*, comment: Comment, rater) -> Comment:
+    """Take back the rater's rating of `comment` (nothing happens if there is none)."""
+    with transaction.atomic():
+        author, comment = _lock_for_rating(comment)
+        if Rating.objects.filter(comment=comment, rater=rater).delete()[0]:
+            _rescore(comment, author)
+    return comment
+
+
+def refresh_mojo(*, member: User, now=None) -> Mojo:
+    """Recompute `member`'s mojo from their own rated comments in the window (and only theirs).
+
+    Called under the member's row lock by the rating services, and by the daily refresh so the
+    60-day window moves.
+    """
+    rules_ = rules.mojo_rules()
+    now = now or timezone.now()
+    since = now - timedelta(days=rules_.window_days)
+    rows = (
+        Comment.objects.filter(author_id=member.pk, rating_count__gt=0, created_at__gte=since)
+        .exclude(state=Comment.State.DELETED)
+        .order_by("-created_at")
+        .values_list("score", "rating_count", "created_at")[: rules_.window_comments]
+    )
+    mojo = compute_mojo([RatedComment(*row) for row in rows], now=now, rules=rules_)
+    User.objects.filter(pk=member.pk).update(
+        mojo=mojo.value, mojo_comment_count=mojo.rated_comments
+    )
+    member.mojo, member.mojo_comment_count = mojo.value, mojo.rated_comments
+    return mojo

@@ -19,7 +19,9 @@ class Node(Protocol):
 @dataclass
 class ThreadEntry:
     comment: Any
-    depth: int
+    depth: int  # the depth this entry is drawn at (0 for every entry of a flat display)
+    thread_depth: int = 0  # the comment's depth in the thread
+    full: bool = True  # the whole comment, or only its one-line header
     # Layout for a nested <ol>/<li> rendering, relative to the previous entry:
     opens_list: bool = False  # open a reply list inside the previous entry
     closes_item: bool = False  # close the previous entry's <li>
@@ -37,11 +39,13 @@ def order_depth_first(
     nodes: Iterable[Node],
     sort_key: Callable[[Any], Hashable] = lambda node: node.id,
     root_id: Any = None,
+    include: Callable[[Any], bool] | None = None,
 ) -> list[tuple[Any, int]]:
     """Return (node, depth) pairs in thread order below `root_id`.
 
     Nodes whose parent is not in the list are treated as orphans and left out: a thread only
-    shows what hangs from its root.
+    shows what hangs from its root. A node for which `include` is false is left out together
+    with everything below it.
     """
     children: dict[Any, list[Any]] = defaultdict(list)
     for node in nodes:
@@ -53,6 +57,8 @@ def order_depth_first(
     stack = [(node, 0) for node in reversed(children.get(root_id, []))]
     while stack:
         node, depth = stack.pop()
+        if include is not None and not include(node):
+            continue
         ordered.append((node, depth))
         stack.extend((child, depth + 1) for child in reversed(children.get(node.id, [])))
     return ordered
@@ -63,7 +69,7 @@ def layout(ordered: Sequence[tuple[Any, int]]) -> Thread:
     entries = []
     previous = None
     for node, depth in ordered:
-        entry = ThreadEntry(comment=node, depth=depth)
+        entry = ThreadEntry(comment=node, depth=depth, thread_depth=depth)
         if previous is not None:
             if depth > previous:
                 entry.opens_list = True

@@ -7,15 +7,19 @@ service land on the form beside their field, with the text the member wrote kept
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from ladle.accounts.services import save_display_choice
 from ladle.stories.models import Story
 
-from . import services
+from . import rules, services
 from .forms import CommentForm, RemoveForm
 from .models import Comment
+from .preferences import COOKIE, COOKIE_MAX_AGE, cookie_value, parse_options, reader_choices
 from .threads import subthread
 
 
@@ -47,11 +51,13 @@ def permalink(request, story_pk: int, number: int):
     if not story.shows_comments:
         return redirect(story)
     comment = _comment(story, number)
-    thread = subthread(story, comment)
+    comments = subthread(story, comment, request.user, reader_choices(request))
+    if not comments.thread.entries:
+        raise Http404("This comment is hidden.")
     return render(
         request,
         "comments/comment_permalink.html",
-        {"story": story, "comment": comment, "thread": thread},
+        {"story": story, "comment": comment, "comments": comments, "thread": comments.thread},
     )
 
 
@@ -162,3 +168,104 @@ def remove(request, story_pk: int, number: int):
         {"story": story, "comment": comment, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+def _single(request, story: Story, number: int):
+    """One comment as the reader sees it in a thread, for htmx swaps; 404 if hidden from them."""
+    comments = subthread(story, _comment(story, number), request.user, reader_choices(request))
+    entries = comments.thread.entries
+    if not entries:
+        raise Http404("This comment is hidden.")
+    return entries[0].comment, comments
+
+
+def fragment(request, story_pk: int, number: int):
+    """The whole comment, to replace its one-line header in place (htmx); else its permalink."""
+    story = _story(request, story_pk)
+    if not is_htmx(request):
+        return redirect("comments:permalink", story_pk=story.pk, number=number)
+    comment, comments = _single(request, story, number)
+    return render(
+        request,
+        "comments/_comment.html",
+        {"story": story, "comment": comment, "comments": comments},
+    )
+
+
+@require_http_methods(["POST"])
+def rate(request, story_pk: int, number: int):
+    """Rate (or withdraw a rating of) a comment; back to its anchor, or the comment for htmx."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(_story(request, story_pk).get_absolute_url())
+    story = _story(request, story_pk)
+    comment = _comment(story, number)
+    if "withdraw" in request.POST:
+        services.withdraw_rating(comment=comment, rater=request.user)
+    else:
+        try:
+            value = int(request.POST.get("value", ""))
+        except ValueError:
+            value = None
+        try:
+            if value is None:
+                raise ValidationError({"value": "Choose a rating."})
+            services.rate_comment(comment=comment, rater=request.user, value=value)
+        except ValidationError as error:
+            return render(
+                request,
+                "comments/rating_error.html",
+                {"story": story, "comment": comment, "message": " ".join(error.messages)},
+                status=400,
+            )
+    if is_htmx(request):
+        comment, comments = _single(request, story, number)
+        return render(
+            request,
+            "comments/_comment.html",
+            {"story": story, "comment": comment, "comments": comments},
+        )
+    return redirect(f"{story.get_absolute_url()}#{comment.anchor}")
+
+
+def ratings(request, story_pk: int, number: int):
+    """Who rated a comment what. Hide ratings show only as a count to non-trusted readers."""
+    story = _story(request, story_pk)
+    comment, _ = _single(request, story, number)
+    rows = list(comment.ratings.select_related("rater").order_by("-value", "created_at"))
+    trusted = request.user.is_authenticated and request.user.is_trusted
+    shown = [r for r in rows if trusted or r.value > 0]
+    return render(
+        request,
+        "comments/comment_ratings.html",
+        {
+            "story": story,
+            "comment": comment,
+            "ratings": shown,
+            "hidden_ratings": len(rows) - len(shown),
+            "labels": rules.rating_labels(),
+        },
+    )
+
+
+@require_http_methods(["POST"])
+def set_display(request):
+    """The Display/Sort bar's [Set]: into the member's profile, or a cookie for anonymous."""
+    options = parse_options(request.POST)
+    next_url = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        next_url, {request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = redirect(next_url)
+    if request.user.is_authenticated:
+        save_display_choice(member=request.user, options=options)
+    else:
+        response.set_cookie(
+            COOKIE,
+            cookie_value(options),
+            max_age=COOKIE_MAX_AGE,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure(),
+        )
+    return response

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from ladle.comments.forms import CommentForm
+from ladle.comments.preferences import DISPLAY_CHOICES, reader_choices
 from ladle.comments.threads import story_thread
 
 from . import services
@@ -91,10 +92,15 @@ def story(request, pk: int, slug: str = ""):
         "stories/story_detail.html",
         {
             "story": story,
-            "thread": story_thread(story) if story.shows_comments else None,
+            "comments": (
+                story_thread(story, request.user, reader_choices(request))
+                if story.shows_comments
+                else None
+            ),
             "older": older,
             "newer": newer,
             "form": CommentForm(),
+            **DISPLAY_CHOICES,
         },
     )
 

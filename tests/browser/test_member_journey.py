@@ -45,8 +45,9 @@ def test_sign_up_confirm_log_in_comment_and_reply(page, mailoutbox):
     reply_form.get_by_label("Comment", exact=True).fill("Me too.")
     reply_form.get_by_role("button", name="Post").click()
 
-    nested = page.locator("li:has(> article#c1) > ol.replies > li > article#c2")
-    nested.get_by_role("heading", name="A reply").wait_for()
+    # Threaded display (the default): the reply is a one-line header nested under its parent.
+    nested = page.locator("li:has(> article#c1) > ol.replies > li > #c2")
+    nested.get_by_role("link", name="A reply").wait_for()
     assert "by Browser Reader" in nested.inner_text()
 
 
@@ -69,7 +70,7 @@ def test_reply_works_without_javascript(browser, live_server, transactional_db):
     form.get_by_label("Subject").fill("Plain reply")
     form.get_by_label("Comment", exact=True).fill("Works without JavaScript.")
     form.get_by_role("button", name="Post").click()
-    page.locator("li:has(> article#c1) > ol.replies article#c2").wait_for()
+    page.locator("li:has(> article#c1) > ol.replies #c2").wait_for()
     assert member.comments.count() == 1
     context.close()
 
@@ -79,7 +80,7 @@ def test_story_page_screenshot(page, tmp_path):
     seed_demo()
     story = Story.objects.get(title="The City Library Extends Its Evening Hours")
     page.set_viewport_size({"width": 1200, "height": 1600})
-    page.goto(story.get_absolute_url())
+    page.goto(story.get_absolute_url() + "?display=nested")
     target = Path(os.environ.get("LADLE_SCREENSHOT_DIR", tmp_path)) / "story-page.png"
     page.screenshot(path=str(target))
     assert target.stat().st_size > 10_000

@@ -32,7 +32,7 @@ def test_reply_is_shown_nested_under_its_parent(client):
     story = make_story()
     parent = make_comment(story, subject="Parent here")
     _post(client_for(make_member()), story, {"subject": "Child here"}, parent=parent)
-    page = client.get(story.get_absolute_url()).content.decode()
+    page = client.get(story.get_absolute_url() + "?display=nested").content.decode()
     parent_at, child_at = page.index("Parent here"), page.index("Child here")
     between = page[parent_at:child_at]
     assert parent_at < child_at and '<ol class="replies">' in between
@@ -142,7 +142,7 @@ def test_removed_comment_keeps_its_place_and_its_replies(client):
     editor = client_for(make_editor())
     response = editor.post(f"/story/{story.pk}/comments/1/remove/", {"reason": "Insults"})
     assert response.status_code == 302
-    page = client.get(story.get_absolute_url()).content.decode()
+    page = client.get(story.get_absolute_url() + "?display=nested").content.decode()
     assert "(Comment removed)" in page and "Removed by a moderator: Insults" in page
     assert "rude words" not in page and "A calm reply" in page
     assert "Insults" in client.get("/moderation/").content.decode()

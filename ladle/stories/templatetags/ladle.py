@@ -32,3 +32,8 @@ def can_delete_comment(comment, user) -> bool:
 @register.filter
 def can_remove_comment(comment, user) -> bool:
     return comment.can_be_removed_by(user)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None

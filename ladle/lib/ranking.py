@@ -1,0 +1,83 @@
+"""The community's arithmetic: comment scores, mojo and trust. No database here.
+
+PRODUCT.md, *Mojo and trust*: a member's mojo is the weighted mean score of their most recent
+30 rated comments from the last 60 days, newest first; the newest has weight 30, the next 29 and
+so on, and each comment's weight is also multiplied by its number of ratings.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class MojoRules:
+    window_days: int = 60
+    window_comments: int = 30
+    trusted_at: float = 3.5
+    untrusted_below: float = 1.0
+    min_rated_comments: int = 10
+
+
+class Trust(StrEnum):
+    TRUSTED = "trusted"
+    NORMAL = "normal"
+    UNTRUSTED = "untrusted"
+
+
+@dataclass(frozen=True)
+class RatedComment:
+    score: float  # the mean of its ratings
+    rating_count: int
+    posted_at: datetime
+
+
+@dataclass(frozen=True)
+class Mojo:
+    value: float | None  # None: no rated comments in the window
+    rated_comments: int  # how many comments went into it
+
+
+def mean_score(values: Iterable[int]) -> tuple[float | None, int]:
+    """The plain mean of the ratings and their number; (None, 0) when there are none."""
+    values = list(values)
+    if not values:
+        return None, 0
+    return sum(values) / len(values), len(values)
+
+
+def compute_mojo(
+    comments: Iterable[RatedComment], *, now: datetime, rules: MojoRules = MojoRules()
+) -> Mojo:
+    since = now - timedelta(days=rules.window_days)
+    recent = sorted(
+        (c for c in comments if c.rating_count > 0 and c.posted_at >= since),
+        key=lambda c: c.posted_at,
+        reverse=True,
+    )[: rules.window_comments]
+    if not recent:
+        return Mojo(None, 0)
+    total = weights = 0.0
+    for position, comment in enumerate(recent):
+        weight = (rules.window_comments - position) * comment.rating_count
+        total += weight * comment.score
+        weights += weight
+    return Mojo(total / weights, len(recent))
+
+
+def trust_level(mojo: Mojo, rules: MojoRules = MojoRules()) -> Trust:
+    if mojo.value is None or mojo.rated_comments < rules.min_rated_comments:
+        return Trust.NORMAL
+    if mojo.value >= rules.trusted_at:
+        return Trust.TRUSTED
+    if mojo.value < rules.untrusted_below:
+        return Trust.UNTRUSTED
+    return Trust.NORMAL
+
+
+def format_score(score: float | None, rating_count: int) -> str:
+    """`(3.67 / 3)`, or `(none / 0)` for a comment nobody has rated."""
+    if not rating_count or score is None:
+        return "(none / 0)"
+    return f"({score:.2f} / {rating_count})"
