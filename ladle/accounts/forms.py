@@ -92,5 +92,23 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "bio", "homepage", "signature", "time_zone"]
+        fields = [
+            "display_name",
+            "bio",
+            "homepage",
+            "signature",
+            "time_zone",
+            "comment_display",
+            "comment_rating_sort",
+            "comment_age_sort",
+            "large_thread_display",
+            "hidden_comments",
+        ]
+        labels = {
+            "comment_display": "Comment display",
+            "comment_rating_sort": "Sort by rating",
+            "comment_age_sort": "Then by age",
+            "large_thread_display": "Display for large threads",
+            "hidden_comments": "Show hidden comments",
+        }
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 
 from ladle.accounts.models import User
 from ladle.comments.models import Comment
-from ladle.comments.services import post_comment
+from ladle.comments.services import post_comment, rate_comment
 
 from .models import Section, Story, Topic
 from .services import save_story
@@ -25,6 +25,12 @@ SECTIONS = [
 ]
 TOPICS = ["Cities", "Books", "Science", "Transport", "Food", "Technology", "Community"]
 MEMBERS = ["Alice Moreau", "Bruno", "Chen Wei", "Dana K", "Emeka", "Farida", "Gus"]
+TRUSTED, UNTRUSTED = "Alice Moreau", "Gus"  # the ratings below make them so
+OFF_TOPIC = [
+    "Visit my shop for great deals on garden gnomes!",
+    "Unrelated, but has anyone seen my bicycle? It is blue.",
+    "First! Also, follow my channel for daily videos.",
+]
 
 # (section, title, topics, intro, body)
 STORIES = [
@@ -256,19 +262,69 @@ def seed_demo(*, thread_size: int = 64, seed: int = 7) -> None:
         topics=[topics["Books"]],
     )
 
-    _seed_thread(stories[0], members, rng, thread_size, now)
+    by_name = {m.username: m for m in members}
+    regulars = [m for m in members if m.username != UNTRUSTED]
+    thread = _seed_thread(stories[0], regulars, rng, thread_size, now)
     for story in stories[1:6]:
-        for i in range(rng.randint(1, 4)):
+        for _ in range(rng.randint(1, 4)):
             post_comment(
                 story=story,
-                author=rng.choice(members),
+                author=rng.choice(regulars),
                 subject=rng.choice(SUBJECTS),
                 body=rng.choice(SENTENCES),
             )
-            del i
+    _seed_ratings(stories, thread, editor, by_name, regulars, rng)
 
 
-def _seed_thread(story: Story, members: list[User], rng: random.Random, size: int, now) -> None:
+def _seed_ratings(stories, thread, editor, by_name, regulars, rng) -> None:
+    """Ratings that show every state: rated, unrated, hidden, one trusted, one untrusted member."""
+    alice, gus = by_name[TRUSTED], by_name[UNTRUSTED]
+    others = [m for m in regulars if m != alice]
+    # Alice writes well-received comments until she is trusted (mojo >= 3.5 over 10+).
+    for i in range(10):
+        comment = post_comment(
+            story=stories[1 + i % 5],
+            author=alice,
+            subject="Worth reading",
+            body=rng.choice(SENTENCES),
+        )
+        for rater in rng.sample(others, 2):
+            rate_comment(comment=comment, rater=rater, value=rng.choice([4, 5, 5]))
+    # Gus posts off-topic comments that the editor (staff may hide) rates 0: he becomes untrusted.
+    for i in range(10):
+        comment = post_comment(
+            story=stories[1 + i % 5],
+            author=gus,
+            subject="Hello all",
+            body=OFF_TOPIC[i % len(OFF_TOPIC)],
+        )
+        rate_comment(comment=comment, rater=editor, value=0)
+
+    # In the big thread: one comment with replies is hidden by two trusted raters ...
+    alice.refresh_from_db()
+    hidden = next(
+        c for c in thread if c.depth == 1 and c.reply_count_at_seed >= 1 and c.author_id != alice.pk
+    )
+    for rater in (editor, alice):
+        rate_comment(comment=hidden, rater=rater, value=0)
+    # A top comment everyone agrees on, for a "(5.00 / 3)".
+    top = next(c for c in thread if c.depth == 0 and c.author_id != alice.pk)
+    for rater in [m for m in regulars if m.pk != top.author_id][:3]:
+        rate_comment(comment=top, rater=rater, value=5)
+    # About half of the others get one to three ratings; the rest stay unrated "(none / 0)".
+    for comment in thread:
+        if comment in (hidden, top) or rng.random() < 0.5:
+            continue
+        raters = [m for m in regulars if m.pk != comment.author_id]
+        for rater in rng.sample(raters, rng.randint(1, 3)):
+            rate_comment(comment=comment, rater=rater, value=rng.choice([2, 3, 4, 4, 5, 5]))
+    # The untrusted member's newest comment starts hidden.
+    post_comment(story=stories[0], author=gus, subject="Great deals", body=OFF_TOPIC[0])
+
+
+def _seed_thread(
+    story: Story, members: list[User], rng: random.Random, size: int, now
+) -> list[Comment]:
     """A discussion nested up to depth 6, posted oldest first over the last few hours."""
     posted: list[Comment] = []
     for _ in range(size):
@@ -295,5 +351,12 @@ def _seed_thread(story: Story, members: list[User], rng: random.Random, size: in
     # Spread the posting times over the hours since the story went up.
     start = story.published_at
     step = (now - start) / (size + 1)
+    replies = {c.pk: 0 for c in posted}
+    for comment in posted:
+        if comment.parent_id:
+            replies[comment.parent_id] += 1
     for i, comment in enumerate(posted, start=1):
-        Comment.objects.filter(pk=comment.pk).update(created_at=start + step * i)
+        comment.created_at = start + step * i
+        comment.reply_count_at_seed = replies[comment.pk]
+        Comment.objects.filter(pk=comment.pk).update(created_at=comment.created_at)
+    return posted

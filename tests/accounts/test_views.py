@@ -144,6 +144,11 @@ def test_profile_time_zone_changes_how_times_are_shown():
             "display_name": "",
             "homepage": "",
             "signature": "",
+            "comment_display": "nested",
+            "comment_rating_sort": "highest",
+            "comment_age_sort": "newest",
+            "large_thread_display": "minimal",
+            "hidden_comments": "always",
         },
     )
     assert response.status_code == 302
