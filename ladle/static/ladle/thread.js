@@ -4,7 +4,8 @@
   function addToggles(root) {
     root.querySelectorAll("li.comment-item").forEach(function (item) {
       var replies = item.querySelector(":scope > ol.replies");
-      if (!replies || item.querySelector(":scope > .collapse-toggle")) return;
+      var head = item.querySelector(":scope > article > .comment-head, :scope > .comment-header");
+      if (!replies || !head || head.querySelector(".collapse-toggle")) return;
       var button = document.createElement("button");
       button.type = "button";
       button.className = "collapse-toggle";
@@ -17,8 +18,10 @@
         button.setAttribute("aria-expanded", String(!collapsed));
         button.setAttribute("aria-label", collapsed ? "Show replies" : "Hide replies");
       });
-      item.insertBefore(button, item.firstChild);
+      head.insertBefore(button, head.firstChild);
     });
   }
   document.addEventListener("DOMContentLoaded", function () { addToggles(document); });
+  // A header expanded in place by htmx becomes a whole comment: give it its toggle back.
+  document.addEventListener("htmx:afterSettle", function () { addToggles(document); });
 })();
