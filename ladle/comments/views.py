@@ -20,7 +20,7 @@ from . import rules, services
 from .forms import CommentForm, RemoveForm
 from .models import Comment
 from .preferences import COOKIE, COOKIE_MAX_AGE, cookie_value, parse_options, reader_choices
-from .threads import subthread
+from .threads import annotate, subthread
 
 
 def is_htmx(request) -> bool:
@@ -34,8 +34,14 @@ def _story(request, story_pk: int) -> Story:
     )
 
 
-def _comment(story: Story, number: int) -> Comment:
-    return get_object_or_404(Comment.objects.for_story(story).shown().with_authors(), number=number)
+def _comment(story: Story, number: int, reader=None) -> Comment:
+    """A shown comment of `story`; with `reader`, annotated for rendering on its own."""
+    comment = get_object_or_404(
+        Comment.objects.for_story(story).shown().with_authors(), number=number
+    )
+    if reader is not None:
+        annotate([comment], reader)
+    return comment
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -65,7 +71,7 @@ def permalink(request, story_pk: int, number: int):
 def post(request, story_pk: int, number: int | None = None):
     """The reply form: under a comment (number given) or to the story itself."""
     story = _story(request, story_pk)
-    parent = _comment(story, number) if number is not None else None
+    parent = _comment(story, number, request.user) if number is not None else None
     form = CommentForm(request.POST if request.method == "POST" else None)
     preview_html = None
     if request.method == "POST" and not request.user.is_authenticated:
@@ -105,7 +111,7 @@ def post(request, story_pk: int, number: int | None = None):
 @require_http_methods(["GET", "POST"])
 def edit(request, story_pk: int, number: int):
     story = _story(request, story_pk)
-    comment = _comment(story, number)
+    comment = _comment(story, number, request.user)
     if not comment.can_be_edited_by(request.user, timezone.now()):
         raise PermissionDenied("You can no longer edit this comment.")
     form = CommentForm(
@@ -136,7 +142,7 @@ def edit(request, story_pk: int, number: int):
 @require_http_methods(["GET", "POST"])
 def delete(request, story_pk: int, number: int):
     story = _story(request, story_pk)
-    comment = _comment(story, number)
+    comment = _comment(story, number, request.user)
     if not comment.can_be_deleted_by(request.user):
         raise PermissionDenied("You cannot delete this comment.")
     if request.method == "POST":
@@ -149,7 +155,7 @@ def delete(request, story_pk: int, number: int):
 @require_http_methods(["GET", "POST"])
 def remove(request, story_pk: int, number: int):
     story = _story(request, story_pk)
-    comment = _comment(story, number)
+    comment = _comment(story, number, request.user)
     if not comment.can_be_removed_by(request.user):
         raise PermissionDenied("Only moderators may remove comments.")
     form = RemoveForm(request.POST if request.method == "POST" else None)
@@ -170,9 +176,11 @@ def remove(request, story_pk: int, number: int):
     )
 
 
-def _single(request, story: Story, number: int):
+def _single(request, story: Story, number: int, *, always: bool = False):
     """One comment as the reader sees it in a thread, for htmx swaps; 404 if hidden from them."""
-    comments = subthread(story, _comment(story, number), request.user, reader_choices(request))
+    comments = subthread(
+        story, _comment(story, number), request.user, reader_choices(request), always_root=always
+    )
     entries = comments.thread.entries
     if not entries:
         raise Http404("This comment is hidden.")
@@ -218,7 +226,7 @@ def rate(request, story_pk: int, number: int):
                 status=400,
             )
     if is_htmx(request):
-        comment, comments = _single(request, story, number)
+        comment, comments = _single(request, story, number, always=True)
         return render(
             request,
             "comments/_comment.html",

@@ -1,0 +1,152 @@
+"""Story page benchmark: a story with 2,000 comments, rendered in every display mode.
+
+    uv run python bench/story_page.py [--comments 2000] [--runs 15]
+
+Builds the story in a throwaway database (SQLite in a temporary folder, or a `test_` database
+beside LADLE_DATABASE_URL's), then prints, per display mode, the median server time to render
+the story page for a logged-in member and the number of SQL queries it took.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def build(n_comments: int, seed: int = 1):
+    from django.utils import timezone
+
+    from ladle.accounts.models import User
+    from ladle.comments.models import Comment, Rating
+    from ladle.lib.ranking import mean_score
+    from ladle.stories.models import Section, Story
+
+    rng = random.Random(seed)
+    now = timezone.now()
+    section = Section.objects.create(name="Bench", slug="bench")
+    members = User.objects.bulk_create(
+        User(
+            username=f"bench{i}",
+            email=f"bench{i}@example.org",
+            email_confirmed_at=now,
+            password="!",
+        )
+        for i in range(40)
+    )
+    editor = members[0]
+    story = Story(
+        title="A story with many comments",
+        section=section,
+        author=editor,
+        intro="Intro.",
+        body="Body text.",
+        status=Story.Status.PUBLISHED,
+        published_at=now - timedelta(days=1),
+    )
+    story.render_text()
+    story.save()
+
+    comments: list[Comment] = []
+    for number in range(1, n_comments + 1):
+        parent = None
+        if comments and rng.random() < 0.85:
+            parent = rng.choice(comments[-50:])
+            if parent.depth >= 10:
+                parent = None
+        body = f"Comment {number}: " + " ".join(
+            rng.choice(["a", "thought", "reply", "on", "this", "point"]) for _ in range(30)
+        )
+        comments.append(
+            Comment(
+                story=story,
+                number=number,
+                parent=parent,
+                depth=0 if parent is None else parent.depth + 1,
+                author=rng.choice(members),
+                subject=f"Subject {number}",
+                body=body,
+                body_html=f"<p>{body}</p>",
+                created_at=now - timedelta(minutes=n_comments - number),
+            )
+        )
+        # bulk_create needs parents saved first: save in depth order below.
+    for depth in range(11):
+        Comment.objects.bulk_create([c for c in comments if c.depth == depth])
+    ratings = []
+    for comment in comments[::2]:
+        raters = [m for m in rng.sample(members, 4) if m.pk != comment.author_id]
+        values = [rng.choice([1, 2, 3, 4, 5, 5]) for _ in raters]
+        ratings += [
+            Rating(comment=comment, rater=r, value=v) for r, v in zip(raters, values, strict=True)
+        ]
+        comment.score, comment.rating_count = mean_score(values)
+    Rating.objects.bulk_create(ratings)
+    Comment.objects.bulk_update(comments, ["score", "rating_count"], batch_size=500)
+    story.comment_count = story.last_comment_number = n_comments
+    story.save()
+    reader = members[1]
+    reader.set_password("bench password")
+    reader.save()
+    return story, reader
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--comments", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+
+    if not os.environ.get("LADLE_DATABASE_URL"):
+        os.environ["LADLE_DATA_DIR"] = tempfile.mkdtemp(prefix="ladle-bench-")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ladle.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = ["testserver"]
+    settings.LADLE_LARGE_THREAD = 10**9  # measure each mode as asked, not the large-thread one
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        started = time.perf_counter()
+        story, reader = build(args.comments)
+        print(
+            f"database: {connection.vendor}; built {args.comments} comments "
+            f"(ratings on half) in {time.perf_counter() - started:.1f} s"
+        )
+        client = Client()
+        client.force_login(reader)
+        url = story.get_absolute_url()
+        print(f"{'display':<17} {'median ms':>10} {'min ms':>8} {'queries':>8} {'KB':>6}")
+        for mode in ("threaded", "nested", "minimal", "flat", "flat_unthreaded"):
+            client.get(url, {"display": mode})  # warm up
+            timings = []
+            for _ in range(args.runs):
+                t0 = time.perf_counter()
+                response = client.get(url, {"display": mode})
+                timings.append((time.perf_counter() - t0) * 1000)
+                assert response.status_code == 200
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url, {"display": mode})
+            print(
+                f"{mode:<17} {statistics.median(timings):>10.1f} {min(timings):>8.1f} "
+                f"{len(queries):>8} {len(response.content) // 1024:>6}"
+            )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
