@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "ladle.stories",
     "ladle.comments",
     "ladle.moderation",
+    "ladle.polls",
+    "ladle.boxes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -207,6 +209,12 @@ LADLE_MOJO = {
     "untrusted_below": 1.0,
     "min_rated_comments": 10,
 }
+# The submission queue (PRODUCT.md, *The queue*): a number of votes, or a percentage of the
+# members active (logged in) in the last LADLE_ACTIVE_MEMBER_DAYS days, such as "2%".
+LADLE_QUEUE_POST_AT = os.environ.get("LADLE_QUEUE_POST_AT", "4")
+LADLE_QUEUE_HIDE_AT = os.environ.get("LADLE_QUEUE_HIDE_AT", "-2")
+LADLE_ACTIVE_MEMBER_DAYS = 30
+LADLE_EDIT_QUEUE_HOURS = 2
 LADLE_SIGNUPS_PER_IP_PER_DAY = int(os.environ.get("LADLE_SIGNUPS_PER_IP_PER_DAY", "2"))
 
 LOGGING = {

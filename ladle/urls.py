@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("ladle.stories.urls")),
     path("", include("ladle.comments.urls")),
     path("", include("ladle.accounts.urls")),
+    path("", include("ladle.polls.urls")),
     path("moderation/", moderation_log, name="moderation_log"),
     path("admin/", admin.site.urls),
 ]

@@ -101,3 +101,9 @@ def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def main_of(response) -> str:
+    """The page's <main> content, without the sidebar (which lists recent comments)."""
+    page = response.content.decode()
+    return page[page.index("<main"): page.index("</main>")]

@@ -130,3 +130,20 @@ class User(AbstractUser):
         return self.is_active and (
             self.is_superuser or self.role in (self.Role.EDITOR, self.Role.ADMIN)
         )
+
+
+class Notification(models.Model):
+    """A message to a member inside the site (their inbox), such as a queue result."""
+
+    member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["member", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"to {self.member}: {self.text}"

@@ -90,3 +90,26 @@ def save_display_choice(*, member: User, options) -> None:
     member.comment_rating_sort = options.rating_sort
     member.comment_age_sort = options.age_sort
     member.save(update_fields=["comment_display", "comment_rating_sort", "comment_age_sort"])
+
+
+def notify(
+    *, member: User, text: str, url: str = "", email_subject: str = "", email_body: str = ""
+) -> None:
+    """Tell a member something in the site's inbox and, if a subject is given, by e-mail.
+
+    The e-mail leaves only after the surrounding transaction commits, so a rolled-back change
+    never sends a message.
+    """
+    from .models import Notification
+
+    Notification.objects.create(member=member, text=text[:300], url=url)
+    if email_subject and member.email:
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=email_subject,
+                message=email_body or text,
+                from_email=None,
+                recipient_list=[member.email],
+                fail_silently=True,
+            )
+        )

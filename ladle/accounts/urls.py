@@ -21,5 +21,6 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("password-reset/done/", views.password_reset_complete, name="password_reset_complete"),
+    path("inbox/", views.inbox, name="inbox"),
     path("user/<str:name>/", views.member, name="member"),
 ]

@@ -111,3 +111,13 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/message.html",
     extra_context={"title": "Password set", "text": "Your new password is set. You can log in."},
 )
+
+
+@login_required
+def inbox(request):
+    """The member's in-site messages; opening the inbox marks them read."""
+    from django.utils import timezone
+
+    notifications = list(request.user.notifications.all()[:100])
+    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return render(request, "accounts/inbox.html", {"notifications": notifications})

@@ -18,6 +18,11 @@ class CommentForm(forms.Form):
         "code, pre, dl, dt, dd, cite.",
         widget=forms.Textarea(attrs={"rows": 8}),
     )
+    editorial = forms.BooleanField(
+        required=False,
+        label="Editorial comment",
+        help_text="About the story as a submission (not its topic); hidden once it is published.",
+    )
     markup = forms.ChoiceField(
         choices=Comment.Markup.choices, initial=Comment.Markup.MARKDOWN, label="Format"
     )
@@ -30,3 +35,11 @@ class RemoveForm(forms.Form):
         help_text="Shown publicly in place of the comment and on the moderation log.",
         widget=forms.TextInput(attrs={"size": 60}),
     )
+
+
+def comment_form(story, *args, **kwargs) -> CommentForm:
+    """The comment form; the editorial choice only exists while the story is queued."""
+    form = CommentForm(*args, **kwargs)
+    if not story.is_queued():
+        del form.fields["editorial"]
+    return form

@@ -50,6 +50,9 @@ class Comment(models.Model):
     subject = models.CharField(max_length=50)
     body = models.TextField()
     markup = models.CharField(max_length=10, choices=Markup.choices, default=Markup.MARKDOWN)
+    # On a queued story: about the story as a submission, not about its topic. Not shown once
+    # the story is published (unless asked for).
+    editorial = models.BooleanField(default=False)
     # Sanitized HTML rendered from body when it is written; templates show only this.
     body_html = models.TextField(default="")
 

@@ -67,11 +67,14 @@ def post_comment(
     body: str,
     parent: Comment | None = None,
     markup: str = Comment.Markup.MARKDOWN,
+    editorial: bool = False,
 ) -> Comment:
     """Add a comment to `story` (a reply when `parent` is given) and give it the next number.
 
-    Only confirmed members may post, only to published stories whose comments are open, and a
-    reply's parent must be a shown comment of the same story.
+    Only confirmed members may post, only to published or queued stories whose comments are
+    open, and a reply's parent must be a shown comment of the same story. Editorial comments
+    (about a submission rather than its topic) exist only on queued stories; a reply to an
+    editorial comment is editorial too.
     """
     if not getattr(author, "is_member", False):
         raise PermissionDenied("Only members with a confirmed e-mail address may post comments.")
@@ -88,8 +91,10 @@ def post_comment(
         # An untrusted member's comment starts hidden: their mojo as its score, no ratings.
         author_row = User.objects.get(pk=author.pk)
         start_score = author_row.mojo if author_row.trust is Trust.UNTRUSTED else None
+        editorial = story.is_queued() and (editorial or bool(parent and parent.editorial))
         story.last_comment_number += 1
         comment = Comment.objects.create(
+            editorial=editorial,
             score=start_score,
             story=story,
             number=story.last_comment_number,

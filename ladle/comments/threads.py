@@ -22,8 +22,13 @@ class StoryThread:
     arranged: ArrangedThread
     options: ViewOptions
     total: int  # comments that have a place in the thread (removed placeholders included)
+    editorial: int  # editorial comments (left out of the thread once the story is published)
     hidden_total: int  # comments below the hide threshold, whoever reads
     rating_choices: list[tuple[int, str]]
+
+    @property
+    def topical(self) -> int:
+        return self.total - self.editorial
 
     @property
     def thread(self) -> Thread:
@@ -38,7 +43,12 @@ def _reader_ratings(reader, comments_filter: Q) -> dict[int, int]:
     )
 
 
-def annotate(comments: list[Comment], reader, ratings: dict[int, int] | None = None) -> None:
+def annotate(
+    comments: list[Comment],
+    reader,
+    ratings: dict[int, int] | None = None,
+    new_since=None,
+) -> None:
     """Attach what each comment's template needs for this reader, computed once in Python.
 
     Links, permissions, the time in the reader's zone and the rating menu are worked out here
@@ -67,6 +77,7 @@ def annotate(comments: list[Comment], reader, ratings: dict[int, int] | None = N
             c.parent_number = numbers.get(c.parent_id)
         c.parent_url = f"{story_prefix[c.story_id]}{c.parent_number}/" if c.parent_number else ""
         c.shown_time = scoop_datetime(c.created_at, zone)
+        c.is_new = new_since is not None and c.created_at > new_since
         c.my_rating = ratings.get(c.pk)
         c.can_edit = c.can_be_edited_by(reader, now)
         c.can_delete = c.can_be_deleted_by(reader)
@@ -118,11 +129,20 @@ def shows_for(reader, choices: ReaderChoices, ratings: dict[int, int]):
     return shows
 
 
-def story_thread(story, reader, choices: ReaderChoices) -> StoryThread:
-    """The whole thread of `story` as `reader` sees it: two queries whatever its size."""
-    comments = list(Comment.objects.for_story(story).shown().with_authors())
+def story_thread(
+    story, reader, choices: ReaderChoices, *, new_since=None, editorial: bool | None = None
+) -> StoryThread:
+    """The whole thread of `story` as `reader` sees it: two queries whatever its size.
+
+    Editorial comments are shown while the story is queued and left out once it is published,
+    unless `editorial` asks for them. Comments after `new_since` are marked new.
+    """
+    everything = list(Comment.objects.for_story(story).shown().with_authors())
+    if editorial is None:
+        editorial = story.is_queued()
+    comments = [c for c in everything if editorial or not c.editorial]
     ratings = _reader_ratings(reader, Q(comment__story=story))
-    annotate(comments, reader, ratings)
+    annotate(comments, reader, ratings, new_since=new_since)
     arranged = arrange(
         comments,
         options=choices.options,
@@ -135,7 +155,8 @@ def story_thread(story, reader, choices: ReaderChoices) -> StoryThread:
     return StoryThread(
         arranged=arranged,
         options=choices.options,
-        total=len(comments),
+        total=len(everything),
+        editorial=sum(1 for c in everything if c.editorial),
         hidden_total=sum(1 for c in comments if c.is_hidden),
         rating_choices=rating_choices(may_hide=trusted),
     )
@@ -183,6 +204,7 @@ def subthread(
         arranged=arranged,
         options=options,
         total=len(rows),
+        editorial=sum(1 for c in rows if c.editorial),
         hidden_total=sum(1 for c in rows if c.is_hidden),
         rating_choices=rating_choices(may_hide=trusted),
     )

@@ -17,7 +17,7 @@ from ladle.accounts.services import save_display_choice
 from ladle.stories.models import Story
 
 from . import rules, services
-from .forms import CommentForm, RemoveForm
+from .forms import CommentForm, RemoveForm, comment_form
 from .models import Comment
 from .preferences import COOKIE, COOKIE_MAX_AGE, cookie_value, parse_options, reader_choices
 from .threads import annotate, subthread
@@ -72,7 +72,7 @@ def post(request, story_pk: int, number: int | None = None):
     """The reply form: under a comment (number given) or to the story itself."""
     story = _story(request, story_pk)
     parent = _comment(story, number, request.user) if number is not None else None
-    form = CommentForm(request.POST if request.method == "POST" else None)
+    form = comment_form(story, request.POST if request.method == "POST" else None)
     preview_html = None
     if request.method == "POST" and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -93,6 +93,7 @@ def post(request, story_pk: int, number: int | None = None):
                     subject=data["subject"],
                     body=data["body"],
                     markup=data["markup"],
+                    editorial=data.get("editorial", False),
                 )
             except ValidationError as error:
                 _add_errors(form, error)

@@ -1,11 +1,13 @@
 from django.conf import settings
 
-from .models import Section
-
 
 def site(request):
-    """The site name and, lazily, the section list for the navigation."""
-    return {
-        "site_name": settings.LADLE_SITE_NAME,
-        "nav_sections": lambda: list(Section.objects.all()),
-    }
+    """The site name, and the member's unread inbox count (lazily: only pages that show it)."""
+    user = getattr(request, "user", None)
+
+    def unread() -> int:
+        if user is None or not user.is_authenticated:
+            return 0
+        return user.notifications.filter(read_at__isnull=True).count()
+
+    return {"site_name": settings.LADLE_SITE_NAME, "unread_notifications": unread}

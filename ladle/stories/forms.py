@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Story
+from .models import DIARY_SECTION_SLUG, QueueVote, Section, Story, Topic
 
 
 class StoryForm(forms.ModelForm):
@@ -10,6 +10,11 @@ class StoryForm(forms.ModelForm):
         help_text="Leave empty to publish now; a future time schedules the story. "
         "In your time zone, e.g. 2026-12-01 09:00.",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    front_page = forms.BooleanField(
+        required=False,
+        label="On the front page",
+        help_text="Leave unticked for the section page only.",
     )
 
     class Meta:
@@ -21,6 +26,7 @@ class StoryForm(forms.ModelForm):
             "intro",
             "body",
             "status",
+            "front_page",
             "published_at",
             "comment_status",
         ]
@@ -29,3 +35,53 @@ class StoryForm(forms.ModelForm):
             "body": forms.Textarea(attrs={"rows": 14}),
             "topics": forms.CheckboxSelectMultiple,
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.initial.setdefault("front_page", True)
+
+
+class WriteForm(forms.Form):
+    """What a member writes for a diary entry or a submission. Errors come from the service."""
+
+    title = forms.CharField(max_length=200, required=False)
+    intro = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="The opening, shown in listings. Markdown.",
+    )
+    body = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Optional: the rest, shown on the story's page. Markdown.",
+    )
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class SubmitForm(WriteForm):
+    section = forms.ModelChoiceField(
+        queryset=Section.objects.exclude(slug=DIARY_SECTION_SLUG),
+        required=False,
+        empty_label="Choose a section",
+    )
+    edit_queue = forms.BooleanField(
+        required=False,
+        label="Edit queue first",
+        help_text="Keep the story to yourself for up to two hours to polish it before voting.",
+    )
+
+    field_order = ["title", "section", "intro", "body", "topics", "edit_queue"]
+
+    def clean_section(self):
+        if not self.cleaned_data.get("section"):
+            raise forms.ValidationError("Choose the section the story belongs in.")
+        return self.cleaned_data["section"]
+
+
+class VoteForm(forms.Form):
+    choice = forms.TypedChoiceField(
+        choices=QueueVote.Choice.choices, coerce=int, widget=forms.RadioSelect, label="Your vote"
+    )

@@ -48,7 +48,18 @@ class StoryQuerySet(models.QuerySet):
         return self.filter(status=Story.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
     def on_front_page(self):
-        return self.filter(section__on_front_page=True)
+        return self.filter(front_page=True)
+
+    def in_queue(self, now=None):
+        """Stories the community is voting on (an expired edit queue counts as voting)."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(status=Story.Status.VOTING)
+            | Q(status=Story.Status.EDIT_QUEUE, edit_queue_until__lte=now)
+        )
+
+    def diary_of(self, member):
+        return self.filter(author=member, section__slug=DIARY_SECTION_SLUG)
 
     def in_section(self, section):
         return self.filter(section=section)
@@ -64,7 +75,10 @@ class StoryQuerySet(models.QuerySet):
         return self.select_related("section", "author").prefetch_related("topics")
 
     def visible_to(self, user):
-        """Published stories, plus every story for editors and a member's own drafts."""
+        """Published stories, plus every story for editors and a member's own unpublished ones.
+
+        Queued stories are read on the queue pages, never through this.
+        """
         if getattr(user, "is_editor", False):
             return self.all()
         published = Q(status=Story.Status.PUBLISHED, published_at__lte=timezone.now())
@@ -73,10 +87,16 @@ class StoryQuerySet(models.QuerySet):
         return self.filter(published)
 
 
+DIARY_SECTION_SLUG = "diaries"
+
+
 class Story(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        EDIT_QUEUE = "edit_queue", "In the edit queue"
+        VOTING = "voting", "In the voting queue"
         PUBLISHED = "published", "Published"
+        HIDDEN = "hidden", "Hidden"
 
     class CommentStatus(models.TextChoices):
         OPEN = "open", "Open"
@@ -97,7 +117,20 @@ class Story(models.Model):
     body_html = models.TextField(editable=False, default="")
     body_word_count = models.PositiveIntegerField(editable=False, default=0)
 
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    # Shown on the front page as well as on its section page. Editors choose; the section gives
+    # the default; the queue's votes decide for submitted stories; diaries never (unless an
+    # editor promotes the entry).
+    front_page = models.BooleanField(default=True)
+    # Until then only the author may change a story in the edit queue; after it, it is voting.
+    edit_queue_until = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # The queue's tally, recomputed from the vote rows under the story's lock with every vote.
+    queue_score = models.IntegerField(default=0, editable=False)
+    votes_front_page = models.PositiveIntegerField(default=0, editable=False)
+    votes_section = models.PositiveIntegerField(default=0, editable=False)
+    votes_abstain = models.PositiveIntegerField(default=0, editable=False)
+    votes_dump = models.PositiveIntegerField(default=0, editable=False)
     # A future time schedules the story: it stays invisible until then.
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     comment_status = models.CharField(
@@ -143,6 +176,25 @@ class Story(models.Model):
             and self.published_at <= now
         )
 
+    @property
+    def is_diary(self) -> bool:
+        return self.section.slug == DIARY_SECTION_SLUG
+
+    def is_queued(self, now=None) -> bool:
+        return self.status in (self.Status.EDIT_QUEUE, self.Status.VOTING)
+
+    def is_in_edit_queue(self, now=None) -> bool:
+        return (
+            self.status == self.Status.EDIT_QUEUE
+            and self.edit_queue_until is not None
+            and self.edit_queue_until > (now or timezone.now())
+        )
+
+    def is_open_for_votes(self, now=None) -> bool:
+        return self.status == self.Status.VOTING or (
+            self.status == self.Status.EDIT_QUEUE and not self.is_in_edit_queue(now)
+        )
+
     def is_scheduled(self, now=None) -> bool:
         return (
             self.status == self.Status.PUBLISHED
@@ -152,7 +204,9 @@ class Story(models.Model):
 
     @property
     def accepts_comments(self) -> bool:
-        return self.comment_status == self.CommentStatus.OPEN and self.is_published()
+        return self.comment_status == self.CommentStatus.OPEN and (
+            self.is_published() or self.is_queued()
+        )
 
     @property
     def shows_comments(self) -> bool:
@@ -160,3 +214,91 @@ class Story(models.Model):
 
     def can_be_edited_by(self, user) -> bool:
         return bool(getattr(user, "is_editor", False))
+
+
+class QueueVote(models.Model):
+    """A member's vote on a story in the voting queue: one per member per story."""
+
+    class Choice(models.IntegerChoices):
+        FRONT_PAGE = 2, "+1 Front page"
+        SECTION = 1, "+1 Section only"
+        ABSTAIN = 0, "0 Abstain"
+        DUMP = -1, "-1 Dump"
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="queue_votes")
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="queue_votes"
+    )
+    choice = models.SmallIntegerField(choices=Choice.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["story", "voter"], name="one_queue_vote_per_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voter} on {self.story_id}: {self.get_choice_display()}"
+
+    @property
+    def sign(self) -> int:
+        """+1, 0 or -1: what the vote adds to the story's score."""
+        return (self.choice > 0) - (self.choice < 0)
+
+
+class StoryVersion(models.Model):
+    """The text of a published story as it was before one of its saves."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="versions")
+    # Who made the change that replaced this version, and when.
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    title = models.CharField(max_length=200)
+    intro = models.TextField()
+    body = models.TextField(blank=True)
+    section_name = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} (before {self.changed_at:%Y-%m-%d %H:%M})"
+
+
+class Hotlist(models.Model):
+    """A member's bookmark of a story, to follow its discussion."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hotlist"
+    )
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "story"], name="one_hotlist_entry"),
+        ]
+        ordering = ["-added_at"]
+
+    def __str__(self) -> str:
+        return f"{self.member} follows {self.story_id}"
+
+
+class StoryVisit(models.Model):
+    """When a member last read a story, for the `[new]` markers and "M new" counts."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+")
+    # The visit before the current one: comments after it are new on this page view.
+    previous_visit = models.DateTimeField(null=True, blank=True)
+    last_visit = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "story"], name="one_visit_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} read {self.story_id} at {self.last_visit}"

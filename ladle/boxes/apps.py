@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BoxesConfig(AppConfig):
+    name = "ladle.boxes"
+    label = "boxes"
