@@ -106,4 +106,4 @@ def client_for(user: User) -> Client:
 def main_of(response) -> str:
     """The page's <main> content, without the sidebar (which lists recent comments)."""
     page = response.content.decode()
-    return page[page.index("<main"): page.index("</main>")]
+    return page[page.index("<main") : page.index("</main>")]

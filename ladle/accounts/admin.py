@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 
 from .models import User
 
 
 @admin.register(User)
 class MemberAdmin(UserAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("username", "email", "role", "email_confirmed_at", "is_active", "date_joined")
     list_filter = ("role", "is_active", "is_staff")
     fieldsets = UserAdmin.fieldsets + (

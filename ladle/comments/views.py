@@ -30,7 +30,7 @@ def is_htmx(request) -> bool:
 
 def _story(request, story_pk: int) -> Story:
     return get_object_or_404(
-        Story.objects.visible_to(request.user).select_related("section", "author"), pk=story_pk
+        Story.objects.readable_by(request.user).select_related("section", "author"), pk=story_pk
     )
 
 

@@ -15,8 +15,8 @@ from ladle.accounts.models import User
 from ladle.comments.models import Comment
 from ladle.comments.services import post_comment, rate_comment
 
-from .models import Section, Story, Topic
-from .services import save_story
+from .models import DIARY_SECTION_SLUG, Section, Story, Topic
+from .services import diary_section, save_story
 
 SECTIONS = [
     ("News", "news", True, "What happened, reported plainly."),
@@ -221,6 +221,9 @@ def seed_demo(*, thread_size: int = 64, seed: int = 7) -> None:
     rng = random.Random(seed)
     now = timezone.now()
     sections = {
+        DIARY_SECTION_SLUG: diary_section(),
+    }
+    sections |= {
         slug: Section.objects.create(
             name=name, slug=slug, on_front_page=front, description=description, position=i
         )
@@ -274,6 +277,121 @@ def seed_demo(*, thread_size: int = 64, seed: int = 7) -> None:
                 body=rng.choice(SENTENCES),
             )
     _seed_ratings(stories, thread, editor, by_name, regulars, rng)
+    _seed_community(stories, editor, by_name, sections, topics)
+
+
+DIARIES = [
+    (
+        "Alice Moreau",
+        "Notes From the Allotment",
+        "The first frost came early this year, and the "
+        "last of the tomatoes are ripening on the windowsill.",
+        "Next year I will plant earlier and closer to the wall, where the bricks keep the warmth.",
+    ),
+    (
+        "Bruno",
+        "Learning the Cello at Forty",
+        "Three months in, I can play a scale without the cat leaving the room. Progress!",
+        "",
+    ),
+    (
+        "Chen Wei",
+        "A Walk Along the Old Canal",
+        "Two hours, eleven bridges and one heron that refused to be photographed.",
+        "The towpath is in better shape than I remembered, and "
+        "the lock keepers' cottages have been restored.",
+    ),
+    (
+        "Alice Moreau",
+        "Seed Swap on Saturday",
+        "Bring envelopes, labels and anything you grew too much of. Tea provided.",
+        "",
+    ),
+]
+
+SUBMISSIONS = [
+    # (author, section, title, intro, votes as (member, choice))
+    (
+        "Dana K",
+        "news",
+        "Library Card Sign-ups Double After Late Opening Announced",
+        "The library reports twice the usual number of new cards since the evening hours were "
+        "announced.",
+        [("Emeka", 2), ("Farida", 2)],
+    ),
+    (
+        "Emeka",
+        "features",
+        "The Case for Public Benches",
+        "Cities that remove benches lose more than a place to sit. A short argument for rest.",
+        [("Bruno", 1), ("Chen Wei", -1), ("Farida", 0)],
+    ),
+]
+
+
+def _seed_community(stories, editor, by_name, sections, topics) -> None:
+    """Diaries, a queue mid-vote, a story with a poll, a story with an earlier version."""
+    from ladle.polls.services import create_poll, vote_in_poll
+
+    from .models import QueueVote
+    from .services import submit_story, vote_on_story, write_diary_entry
+
+    for name, title, intro, body in DIARIES:
+        write_diary_entry(
+            author=by_name[name], title=title, intro=intro, body=body, topics=[topics["Community"]]
+        )
+    for author, section, title, intro, votes in SUBMISSIONS:
+        story = submit_story(
+            author=by_name[author],
+            title=title,
+            intro=intro,
+            section=sections[section],
+            topics=[topics["Cities"]],
+        )
+        for voter, choice in votes:
+            vote_on_story(story=story, voter=by_name[voter], choice=QueueVote.Choice(choice))
+        post_comment(
+            story=story,
+            author=by_name["Bruno"],
+            subject="Source?",
+            body="Could you link the library's figures?",
+            editorial=True,
+        )
+    submit_story(
+        author=by_name["Farida"],
+        title="Draft: Night Buses Explained",
+        intro="How the night network works, route by route.",
+        section=sections["features"],
+        edit_queue=True,
+    )
+
+    poll = create_poll(
+        editor=editor,
+        story=stories[0],
+        question="Would you use the library after 8 pm?",
+        answers=[
+            "Yes, every week",
+            "Now and then",
+            "No, mornings suit me",
+            "I don't use the library",
+        ],
+    )
+    answers = list(poll.answers.all())
+    for i, member in enumerate(by_name.values()):
+        vote_in_poll(poll=poll, voter=member, answer_ids=[answers[i % 3].pk])
+
+    edited = stories[3]
+    save_story(
+        editor=editor,
+        story=edited,
+        title=edited.title,
+        intro=edited.intro.replace("every half hour", "every thirty minutes"),
+        body="The first trains leave at 8 am; the last return at 11 pm.",
+        section=edited.section,
+        topics=list(edited.topics.all()),
+        status=Story.Status.PUBLISHED,
+        published_at=edited.published_at,
+    )
 
 
 def _seed_ratings(stories, thread, editor, by_name, regulars, rng) -> None:

@@ -74,6 +74,21 @@ class StoryQuerySet(models.QuerySet):
         """Everything a story listing shows, in a fixed number of queries."""
         return self.select_related("section", "author").prefetch_related("topics")
 
+    def readable_by(self, user):
+        """What a reader may open by address: published stories, the voting queue, and (for
+        their author and editors) anything else."""
+        if getattr(user, "is_editor", False):
+            return self.all()
+        now = timezone.now()
+        readable = (
+            Q(status=Story.Status.PUBLISHED, published_at__lte=now)
+            | Q(status=Story.Status.VOTING)
+            | Q(status=Story.Status.EDIT_QUEUE, edit_queue_until__lte=now)
+        )
+        if user.is_authenticated:
+            readable |= Q(author=user)
+        return self.filter(readable)
+
     def visible_to(self, user):
         """Published stories, plus every story for editors and a member's own unpublished ones.
 

@@ -172,7 +172,7 @@ def _story_context(request, story: Story) -> dict:
 
 def story(request, pk: int, slug: str = ""):
     story = get_object_or_404(
-        Story.objects.visible_to(request.user)
+        Story.objects.readable_by(request.user)
         .select_related("section", "author")
         .prefetch_related("topics"),
         pk=pk,
@@ -395,6 +395,12 @@ def vote(request, pk: int):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return redirect("stories:queued_story", pk=pk)
+    except PermissionDenied as error:
+        if story.author_id == request.user.pk or not request.user.is_member:
+            raise
+        # Voting closed while the voter was reading: the queue page says where it went.
+        messages.error(request, f"{error} The queue has already decided.")
         return redirect("stories:queued_story", pk=pk)
     if story.status == Story.Status.PUBLISHED:
         messages.success(request, "Your vote published the story.")
