@@ -107,3 +107,35 @@ def main_of(response) -> str:
     """The page's <main> content, without the sidebar (which lists recent comments)."""
     page = response.content.decode()
     return page[page.index("<main") : page.index("</main>")]
+
+
+def run_at_once(tasks):
+    """Run each callable in its own thread, all released together by a barrier.
+
+    Each thread closes its database connection when done. Returns the results in task order;
+    an exception in any thread fails the caller's test.
+    """
+    import threading
+
+    from django.db import connection
+
+    start = threading.Barrier(len(tasks))
+    results: list = [None] * len(tasks)
+    errors: list[BaseException] = []
+
+    def run(i, task):
+        try:
+            start.wait()
+            results[i] = task()
+        except BaseException as error:  # reported to the test below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, t)) for i, t in enumerate(tasks)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    return results

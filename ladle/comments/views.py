@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from ladle.accounts.services import save_display_choice
+from ladle.form_actions import add_service_errors, run_form
 from ladle.stories.models import Story
 
 from . import rules, services
@@ -42,14 +43,6 @@ def _comment(story: Story, number: int, reader=None) -> Comment:
     if reader is not None:
         annotate([comment], reader)
     return comment
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error)
 
 
 def permalink(request, story_pk: int, number: int):
@@ -82,7 +75,7 @@ def post(request, story_pk: int, number: int | None = None):
             try:
                 services._check_text(data["subject"], data["body"])
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             preview_html = services.preview(body=data["body"], markup=data["markup"])
         else:
             try:
@@ -96,7 +89,7 @@ def post(request, story_pk: int, number: int | None = None):
                     editorial=data.get("editorial", False),
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 return redirect(f"{story.get_absolute_url()}#{comment.anchor}")
     template = "comments/_reply_form.html" if is_htmx(request) else "comments/comment_form.html"
@@ -119,18 +112,14 @@ def edit(request, story_pk: int, number: int):
         request.POST if request.method == "POST" else None,
         initial={"subject": comment.subject, "body": comment.body, "markup": comment.markup},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.edit_comment(
-                comment=comment,
-                editor=request.user,
-                subject=form.cleaned_data["subject"],
-                body=form.cleaned_data["body"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            return redirect(f"{story.get_absolute_url()}#{comment.anchor}")
+    if run_form(
+        request,
+        form,
+        lambda data: services.edit_comment(
+            comment=comment, editor=request.user, subject=data["subject"], body=data["body"]
+        ),
+    ):
+        return redirect(f"{story.get_absolute_url()}#{comment.anchor}")
     return render(
         request,
         "comments/comment_edit.html",
@@ -160,15 +149,14 @@ def remove(request, story_pk: int, number: int):
     if not comment.can_be_removed_by(request.user):
         raise PermissionDenied("Only moderators may remove comments.")
     form = RemoveForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.remove_comment(
-                comment=comment, moderator=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            return redirect(f"{story.get_absolute_url()}#{comment.anchor}")
+    if run_form(
+        request,
+        form,
+        lambda data: services.remove_comment(
+            comment=comment, moderator=request.user, reason=data["reason"]
+        ),
+    ):
+        return redirect(f"{story.get_absolute_url()}#{comment.anchor}")
     return render(
         request,
         "comments/comment_remove.html",

@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ladle.form_actions import run_form
+
 from . import services
 from .forms import PollForm
 from .models import Poll
@@ -40,21 +42,19 @@ def new_poll(request):
     if not getattr(request.user, "is_editor", False):
         raise PermissionDenied("Only editors create polls.")
     form = PollForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            poll = services.create_poll(
-                editor=request.user,
-                question=data["question"],
-                answers=data["answers"].splitlines(),
-                multiple_choice=data["multiple_choice"],
-                story=data["story"],
-            )
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field, errors)
-        else:
-            return redirect(poll.story.get_absolute_url() + "#poll")
+    poll = run_form(
+        request,
+        form,
+        lambda data: services.create_poll(
+            editor=request.user,
+            question=data["question"],
+            answers=data["answers"].splitlines(),
+            multiple_choice=data["multiple_choice"],
+            story=data["story"],
+        ),
+    )
+    if poll:
+        return redirect(poll.story.get_absolute_url() + "#poll")
     return render(
         request,
         "stories/write_form.html",

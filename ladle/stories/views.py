@@ -21,6 +21,7 @@ from ladle.accounts.models import User
 from ladle.comments.forms import comment_form
 from ladle.comments.preferences import DISPLAY_CHOICES, reader_choices
 from ladle.comments.threads import story_thread
+from ladle.form_actions import run_form
 from ladle.polls.models import Poll
 
 from . import services
@@ -44,14 +45,6 @@ def _page_number(request) -> int:
         return max(1, int(request.GET.get("page", 1)))
     except ValueError:
         return 1
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _listing(request, stories, number, **context):
@@ -196,26 +189,25 @@ def edit_story(request, pk: int | None = None):
     if not getattr(request.user, "is_editor", False):
         raise PermissionDenied("Only editors may write and edit stories.")
     form = StoryForm(request.POST if request.method == "POST" else None, instance=story)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            story = services.save_story(
-                editor=request.user,
-                story=story,
-                title=data["title"],
-                intro=data["intro"],
-                body=data["body"],
-                section=data["section"],
-                topics=list(data["topics"]),
-                status=data["status"],
-                published_at=data["published_at"],
-                comment_status=data["comment_status"],
-                front_page=data["front_page"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            return redirect(story)
+    saved = run_form(
+        request,
+        form,
+        lambda data: services.save_story(
+            editor=request.user,
+            story=story,
+            title=data["title"],
+            intro=data["intro"],
+            body=data["body"],
+            section=data["section"],
+            topics=list(data["topics"]),
+            status=data["status"],
+            published_at=data["published_at"],
+            comment_status=data["comment_status"],
+            front_page=data["front_page"],
+        ),
+    )
+    if saved:
+        return redirect(saved)
     return render(request, "stories/story_form.html", {"form": form, "story": story})
 
 
@@ -262,20 +254,19 @@ def write_diary(request, name: str):
     if request.user.username.lower() != name.lower():
         raise PermissionDenied("You can only write in your own diary.")
     form = WriteForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            story = services.write_diary_entry(
-                author=request.user,
-                title=data["title"],
-                intro=data["intro"],
-                body=data["body"],
-                topics=list(data["topics"]),
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            return redirect(story)
+    story = run_form(
+        request,
+        form,
+        lambda data: services.write_diary_entry(
+            author=request.user,
+            title=data["title"],
+            intro=data["intro"],
+            body=data["body"],
+            topics=list(data["topics"]),
+        ),
+    )
+    if story:
+        return redirect(story)
     return render(
         request,
         "stories/write_form.html",
@@ -295,22 +286,21 @@ def write_diary(request, name: str):
 @require_http_methods(["GET", "POST"])
 def submit(request):
     form = SubmitForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            story = services.submit_story(
-                author=request.user,
-                title=data["title"],
-                intro=data["intro"],
-                body=data["body"],
-                section=data["section"],
-                topics=list(data["topics"]),
-                edit_queue=data["edit_queue"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            return redirect("stories:queued_story", pk=story.pk)
+    story = run_form(
+        request,
+        form,
+        lambda data: services.submit_story(
+            author=request.user,
+            title=data["title"],
+            intro=data["intro"],
+            body=data["body"],
+            section=data["section"],
+            topics=list(data["topics"]),
+            edit_queue=data["edit_queue"],
+        ),
+    )
+    if story:
+        return redirect("stories:queued_story", pk=story.pk)
     return render(
         request,
         "stories/write_form.html",
@@ -436,21 +426,19 @@ def edit_queued(request, pk: int):
         "topics": list(story.topics.all()),
     }
     form = WriteForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.edit_queued_story(
-                story=story,
-                author=request.user,
-                title=data["title"],
-                intro=data["intro"],
-                body=data["body"],
-                topics=list(data["topics"]),
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            return redirect("stories:queued_story", pk=pk)
+    if run_form(
+        request,
+        form,
+        lambda data: services.edit_queued_story(
+            story=story,
+            author=request.user,
+            title=data["title"],
+            intro=data["intro"],
+            body=data["body"],
+            topics=list(data["topics"]),
+        ),
+    ):
+        return redirect("stories:queued_story", pk=pk)
     return render(
         request,
         "stories/write_form.html",

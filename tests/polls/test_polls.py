@@ -1,15 +1,19 @@
 """Polls: creating, voting once per member (even all at once), results."""
 
-import threading
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.test import Client
 
 from ladle.polls.models import Ballot, Poll
 from ladle.polls.services import create_poll, vote_in_poll
-from tests.conftest import client_for, main_of, make_editor, make_member, make_story
+from tests.conftest import (
+    client_for,
+    main_of,
+    make_editor,
+    make_member,
+    make_story,
+    run_at_once,
+)
 
 
 def poll_on(story=None, multiple=False):
@@ -123,24 +127,12 @@ def test_concurrent_double_votes_by_one_member_count_once():
     voter = make_member()
     answer = poll.answers.first().pk
     clients = [client_for(voter) for _ in range(10)]
-    start = threading.Barrier(10)
-    errors = []
-
-    def cast(client):
-        try:
-            start.wait()
-            client.post(f"/polls/{poll.pk}/vote/", {"answer": answer})
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=cast, args=(c,)) for c in clients]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not errors
+    run_at_once(
+        [
+            (lambda c=c: c.post(f"/polls/{poll.pk}/vote/", {"answer": answer}).status_code)
+            for c in clients
+        ]
+    )
     poll.refresh_from_db()
     assert Ballot.objects.filter(poll=poll).count() == 1 and poll.ballot_count == 1
     assert poll.answers.get(pk=answer).votes == 1
