@@ -1,10 +1,23 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "stories"
 
-urlpatterns = [
+feed_patterns = [
+    path("feeds/rss/", feeds.StoryFeed(), name="feed_rss"),
+    path("feeds/atom/", feeds.atom(feeds.StoryFeed)(), name="feed_atom"),
+    path("section/<slug:slug>/rss/", feeds.SectionFeed(), name="section_rss"),
+    path("section/<slug:slug>/atom/", feeds.atom(feeds.SectionFeed)(), name="section_atom"),
+    path("topic/<slug:slug>/rss/", feeds.TopicFeed(), name="topic_rss"),
+    path("topic/<slug:slug>/atom/", feeds.atom(feeds.TopicFeed)(), name="topic_atom"),
+    path("user/<str:name>/diary/rss/", feeds.DiaryFeed(), name="diary_rss"),
+    path("user/<str:name>/diary/atom/", feeds.atom(feeds.DiaryFeed)(), name="diary_atom"),
+    path("story/<int:pk>/comments/rss/", feeds.CommentFeed(), name="comments_rss"),
+    path("story/<int:pk>/comments/atom/", feeds.atom(feeds.CommentFeed)(), name="comments_atom"),
+]
+
+urlpatterns = feed_patterns + [
     path("", views.front_page, name="front_page"),
     path("page/<int:page>/", views.front_page, name="front_page_paged"),
     path("section/<slug:slug>/", views.section, name="section"),

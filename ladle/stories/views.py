@@ -15,6 +15,7 @@ from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ladle.accounts.models import User
@@ -74,6 +75,8 @@ def section(request, slug: str):
         request,
         Story.objects.published().in_section(section),
         _page_number(request),
+        feed_rss=reverse("stories:section_rss", args=[slug]),
+        feed_atom=reverse("stories:section_atom", args=[slug]),
         title=section.name,
         description=section.description,
     )
@@ -85,6 +88,8 @@ def topic(request, slug: str):
         request,
         Story.objects.published().filter(topics=topic),
         _page_number(request),
+        feed_rss=reverse("stories:topic_rss", args=[slug]),
+        feed_atom=reverse("stories:topic_atom", args=[slug]),
         title=f"Topic: {topic.name}",
     )
 
@@ -95,6 +100,8 @@ def diary(request, name: str):
         request,
         Story.objects.published().diary_of(member),
         _page_number(request),
+        feed_rss=reverse("stories:diary_rss", args=[member.username]),
+        feed_atom=reverse("stories:diary_atom", args=[member.username]),
         title=f"{member.shown_name}’s diary",
         diary_owner=member,
     )
