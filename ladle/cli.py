@@ -8,6 +8,7 @@ ladle createadmin [--name NAME] [--email EMAIL]
 import argparse
 import os
 import secrets
+import subprocess
 import sys
 
 
@@ -73,9 +74,30 @@ def serve(args: argparse.Namespace) -> int:
             return application
 
     host = f"[{args.host}]" if ":" in args.host else args.host
+    worker = None
+    if not args.no_worker:
+        # The background worker (e-mail) runs beside the web server and stops with it.
+        worker = subprocess.Popen([sys.executable, "-m", "ladle.cli", "worker"])
     print(f"Ladle is serving at http://{host}:{args.port}/  (Ctrl-C stops it)")
     sys.stdout.flush()
-    LadleServer().run()
+    try:
+        LadleServer().run()
+    finally:
+        if worker is not None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+    return 0
+
+
+def worker(argv: list[str]) -> int:
+    """Run background tasks (sending e-mail) until stopped."""
+    _setup_django()
+    from django.core.management import call_command
+
+    call_command("db_worker", "--interval", "2", *argv)
     return 0
 
 
@@ -118,6 +140,12 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser.add_argument(
         "--no-demo", action="store_true", help="do not add demo content to an empty database"
     )
+    serve_parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not start the background worker (run `ladle worker` yourself)",
+    )
+    commands.add_parser("worker", help="run the background worker (sends e-mail)")
 
     commands.add_parser("manage", help="run a Django management command", add_help=False)
 
@@ -127,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if argv[:1] == ["manage"]:
         return manage(argv[1:])
+    if argv[:1] == ["worker"]:
+        return worker(argv[1:])
     args = parser.parse_args(argv)
     if args.command == "serve":
         return serve(args)

@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "ladle.moderation",
     "ladle.polls",
     "ladle.boxes",
+    "ladle.notifications",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -184,6 +187,13 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = _env_bool("LADLE_EMAIL_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# E-mail leaves through background tasks stored in the database (django-tasks-db), run by
+# `ladle worker` (started by `ladle serve`). Failed deliveries are tried again later.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+LADLE_MAIL_RETRY_SECONDS = int(os.environ.get("LADLE_MAIL_RETRY_SECONDS", "60"))
+LADLE_MAIL_MAX_ATTEMPTS = 10
+# The site's public address, for links in e-mail sent from the background.
+LADLE_SITE_URL = os.environ.get("LADLE_SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("LADLE_EMAIL_FROM", "Ladle <ladle@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

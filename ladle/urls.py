@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("ladle.comments.urls")),
     path("", include("ladle.accounts.urls")),
     path("", include("ladle.polls.urls")),
+    path("", include("ladle.notifications.urls")),
     path("moderation/", moderation_log, name="moderation_log"),
     path("admin/", admin.site.urls),
 ]

@@ -139,3 +139,31 @@ def run_at_once(tasks):
         thread.join(timeout=120)
     assert not errors, errors
     return results
+
+
+def deliver_mail() -> int:
+    """Run every ready background task the way the worker does (e-mail lands in mail.outbox).
+
+    The worker's loop also closes idle database connections, which would close the test's own
+    connection; this runs the same per-task step (`Worker.run_task`) without that loop.
+    Returns how many tasks ran.
+    """
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while (result := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
+        result.claim("tests")
+        worker.run_task(result)
+        ran += 1
+    return ran

@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.template import loader
 
 from .models import User, validate_member_name
 
@@ -85,6 +86,26 @@ class LoginForm(AuthenticationForm):
                 "Confirm your e-mail address first: follow the link we sent to you.",
                 code="unconfirmed",
             )
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, but the message goes out through the background queue."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from ladle.notifications.mail import queue_email
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        queue_email(
+            to=to_email, subject=subject, body=loader.render_to_string(email_template_name, context)
+        )
 
 
 class ProfileForm(forms.ModelForm):

@@ -91,6 +91,19 @@ class User(AbstractUser):
         help_text="For trusted members: when to show comments the community has hidden.",
     )
 
+    # Notifications (ladle.notifications): what reaches the member, and how.
+    reply_email = models.BooleanField("E-mail me replies to my comments", default=True)
+    reply_inbox = models.BooleanField("Put replies to my comments in my inbox", default=True)
+    queue_email = models.BooleanField("E-mail me what happens to stories I submit", default=True)
+    moderator_alerts = models.BooleanField("Moderator alerts (editors only)", default=True)
+    digest = models.CharField(
+        "Story digest",
+        max_length=10,
+        default="never",
+        choices=[("never", "Never"), ("daily", "Daily"), ("weekly", "Weekly")],
+    )
+    digest_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     objects = MemberManager()
 
     class Meta:

@@ -5,13 +5,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+
+from ladle.notifications.mail import queue_email
 
 from .models import User
 
@@ -40,11 +41,10 @@ def send_confirmation_email(*, user: User, base_url: str) -> None:
         "link": base_url + confirmation_path(user),
         "site_name": settings.LADLE_SITE_NAME,
     }
-    send_mail(
+    queue_email(
+        to=user.email,
         subject=f"Confirm your e-mail address for {settings.LADLE_SITE_NAME}",
-        message=render_to_string("accounts/email/confirm.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
+        body=render_to_string("accounts/email/confirm.txt", context),
     )
 
 
@@ -65,7 +65,7 @@ def sign_up(*, name: str, email: str, password: str, ip: str | None, base_url: s
         user = User(username=name, email=email, signup_ip=ip)
         user.set_password(password)
         user.save()
-    send_confirmation_email(user=user, base_url=base_url)
+        send_confirmation_email(user=user, base_url=base_url)
     return user
 
 
@@ -90,26 +90,3 @@ def save_display_choice(*, member: User, options) -> None:
     member.comment_rating_sort = options.rating_sort
     member.comment_age_sort = options.age_sort
     member.save(update_fields=["comment_display", "comment_rating_sort", "comment_age_sort"])
-
-
-def notify(
-    *, member: User, text: str, url: str = "", email_subject: str = "", email_body: str = ""
-) -> None:
-    """Tell a member something in the site's inbox and, if a subject is given, by e-mail.
-
-    The e-mail leaves only after the surrounding transaction commits, so a rolled-back change
-    never sends a message.
-    """
-    from .models import Notification
-
-    Notification.objects.create(member=member, text=text[:300], url=url)
-    if email_subject and member.email:
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=email_subject,
-                message=email_body or text,
-                from_email=None,
-                recipient_list=[member.email],
-                fail_silently=True,
-            )
-        )

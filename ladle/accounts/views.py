@@ -11,7 +11,7 @@ from ladle.comments.models import Comment
 from ladle.stories.models import Story
 
 from . import services
-from .forms import LoginForm, ProfileForm, SignUpForm
+from .forms import LoginForm, ProfileForm, QueuedPasswordResetForm, SignUpForm
 from .models import User
 
 
@@ -91,6 +91,7 @@ password_change_done = auth_views.PasswordChangeDoneView.as_view(
     extra_context={"title": "Password changed", "text": "Your new password is in use."},
 )
 password_reset = auth_views.PasswordResetView.as_view(
+    form_class=QueuedPasswordResetForm,
     template_name="accounts/password_reset.html",
     email_template_name="accounts/email/password_reset.txt",
     subject_template_name="accounts/email/password_reset_subject.txt",

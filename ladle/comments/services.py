@@ -21,6 +21,7 @@ from ladle.accounts.models import User
 from ladle.lib.markup import render
 from ladle.lib.ranking import Mojo, RatedComment, Trust, compute_mojo, mean_score
 from ladle.moderation.services import log_action
+from ladle.notifications.services import alert_moderators, notify_reply
 from ladle.stories.models import Story
 
 from . import rules
@@ -108,6 +109,7 @@ def post_comment(
             created_at=timezone.now(),
         )
         _recount(story, parent)
+        notify_reply(comment)
     return comment
 
 
@@ -193,7 +195,10 @@ def _lock_for_rating(comment: Comment) -> tuple[User, Comment]:
 
 
 def _rescore(comment: Comment, author: User) -> None:
-    """Recompute the comment's mean and count from its rating rows, then its author's mojo."""
+    """Recompute the comment's mean and count from its rating rows, then its author's mojo.
+
+    When the community's ratings hide a comment, the moderators hear of it."""
+    was_hidden = comment.is_hidden
     values = Rating.objects.filter(comment=comment).values_list("value", flat=True)
     score, count = mean_score(values)
     if count == 0 and comment.score is not None and comment.rating_count == 0:
@@ -201,6 +206,11 @@ def _rescore(comment: Comment, author: User) -> None:
     comment.score, comment.rating_count = score, count
     comment.save(update_fields=["score", "rating_count"])
     refresh_mojo(member=author)
+    if comment.is_hidden and not was_hidden:
+        alert_moderators(
+            text=f"Ratings hid comment #{comment.number} “{comment.subject}” by {author.username}.",
+            url=comment.get_absolute_url(),
+        )
 
 
 def rate_comment(*, comment: Comment, rater, value: int) -> Comment:

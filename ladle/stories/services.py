@@ -15,8 +15,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from ladle.accounts.models import User
-from ladle.accounts.services import notify
 from ladle.lib import queue as queue_rules
+from ladle.notifications.services import notify
 
 from .models import (
     DIARY_SECTION_SLUG,

@@ -4,7 +4,14 @@ import pytest
 from django.test import Client
 
 from ladle.accounts.models import User
-from tests.conftest import PASSWORD, client_for, make_comment, make_member, make_story
+from tests.conftest import (
+    PASSWORD,
+    client_for,
+    deliver_mail,
+    make_comment,
+    make_member,
+    make_story,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +25,7 @@ SIGNUP = {
 
 
 def _confirmation_link(mailoutbox) -> str:
+    deliver_mail()
     return re.search(r"https?://[^/]+(/confirm/\S+)", mailoutbox[-1].body).group(1)
 
 
@@ -98,6 +106,7 @@ def test_password_reset_answers_the_same_whether_or_not_the_address_exists(clien
     unknown = client.post("/password-reset/", {"email": "nobody@example.org"}, follow=True)
     masked = re.compile(rb'(csrfmiddlewaretoken" value=|X-CSRFToken": )"[^"]+"')
     assert masked.sub(b"", known.content) == masked.sub(b"", unknown.content)
+    deliver_mail()
     assert len(mailoutbox) == 1
     link = re.search(r"https?://[^/]+(/password-reset/\S+)", mailoutbox[0].body).group(1)
     form_page = client.get(link, follow=True)

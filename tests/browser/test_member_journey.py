@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ladle.stories.demo import seed_demo
 from ladle.stories.models import Story
-from tests.conftest import make_story
+from tests.conftest import deliver_mail, make_story
 
 
 def test_sign_up_confirm_log_in_comment_and_reply(page, mailoutbox):
@@ -20,6 +20,7 @@ def test_sign_up_confirm_log_in_comment_and_reply(page, mailoutbox):
     page.get_by_role("button", name="Create account").click()
     page.get_by_role("heading", name="Check your e-mail").wait_for()
 
+    deliver_mail()
     link = re.search(r"https?://\S+/confirm/\S+", mailoutbox[-1].body).group(0)
     page.goto(link)
     page.get_by_text("Your e-mail address is confirmed").wait_for()

@@ -1,0 +1,31 @@
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from ladle.accounts.models import User
+
+from .mail import KINDS, read_unsubscribe_token
+
+LABELS = {
+    "replies": "e-mail about replies to your comments",
+    "digest": "story digests",
+    "queue": "e-mail about your submitted stories",
+    "alerts": "moderator alerts",
+}
+
+
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    """The link in every notification. GET asks; POST turns that kind of e-mail off."""
+    found = read_unsubscribe_token(token)
+    member = User.objects.filter(pk=found[0]).first() if found else None
+    if member is None:
+        raise Http404("This unsubscribe link is not valid.")
+    kind = found[1]
+    done = False
+    if request.method == "POST":
+        field, off = KINDS[kind]
+        setattr(member, field, off)
+        member.save(update_fields=[field])
+        done = True
+    return render(request, "notifications/unsubscribe.html", {"label": LABELS[kind], "done": done})
