@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "ladle.polls",
     "ladle.boxes",
     "ladle.notifications",
+    "ladle.search",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("ladle.accounts.urls")),
     path("", include("ladle.polls.urls")),
     path("", include("ladle.notifications.urls")),
+    path("", include("ladle.search.urls")),
     path("moderation/", moderation_log, name="moderation_log"),
     path("admin/", admin.site.urls),
 ]

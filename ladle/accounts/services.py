@@ -13,6 +13,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from ladle.notifications.mail import queue_email
+from ladle.search.indexing import index_member
 
 from .models import User
 
@@ -81,6 +82,7 @@ def confirm_email(*, uidb64: str, token: str) -> User | None:
             return None
         user.email_confirmed_at = timezone.now()
         user.save(update_fields=["email_confirmed_at"])
+        index_member(user)
     return user
 
 
@@ -90,3 +92,11 @@ def save_display_choice(*, member: User, options) -> None:
     member.comment_rating_sort = options.rating_sort
     member.comment_age_sort = options.age_sort
     member.save(update_fields=["comment_display", "comment_rating_sort", "comment_age_sort"])
+
+
+def update_profile(*, form) -> User:
+    """Save a member's profile form and keep their search entry current."""
+    with transaction.atomic():
+        member = form.save()
+        index_member(member)
+    return member

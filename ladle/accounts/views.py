@@ -76,7 +76,7 @@ def member(request, name: str):
 def edit_profile(request):
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.update_profile(form=form)
         messages.success(request, "Your profile is saved.")
         return redirect("accounts:edit_profile")
     return render(request, "accounts/profile_form.html", {"form": form})

@@ -22,6 +22,7 @@ from ladle.lib.markup import render
 from ladle.lib.ranking import Mojo, RatedComment, Trust, compute_mojo, mean_score
 from ladle.moderation.services import log_action
 from ladle.notifications.services import alert_moderators, notify_reply
+from ladle.search.indexing import index_comment, mark_hidden
 from ladle.stories.models import Story
 
 from . import rules
@@ -110,6 +111,7 @@ def post_comment(
         )
         _recount(story, parent)
         notify_reply(comment)
+        index_comment(comment, story)
     return comment
 
 
@@ -125,6 +127,7 @@ def edit_comment(*, comment: Comment, editor, subject: str, body: str, now=None)
         comment.body_html = render(body, markup=comment.markup)
         comment.edited_at = timezone.now()
         comment.save(update_fields=["subject", "body", "body_html", "edited_at"])
+        index_comment(comment)
     return comment
 
 
@@ -138,6 +141,7 @@ def delete_comment(*, comment: Comment, member) -> None:
             raise PermissionDenied("You cannot delete this comment.")
         comment.state = Comment.State.DELETED
         comment.save(update_fields=["state"])
+        index_comment(comment, story)
         _recount(story, comment.parent)
 
 
@@ -158,6 +162,7 @@ def remove_comment(*, comment: Comment, moderator, reason: str) -> Comment:
         comment.removal_reason = reason
         comment.removed_by = moderator
         comment.save(update_fields=["state", "removal_reason", "removed_by"])
+        index_comment(comment, story)
         log_action(
             moderator=moderator,
             action="remove_comment",
@@ -205,6 +210,7 @@ def _rescore(comment: Comment, author: User) -> None:
         score = comment.score  # an untrusted start score stays until someone rates
     comment.score, comment.rating_count = score, count
     comment.save(update_fields=["score", "rating_count"])
+    mark_hidden(comment)
     refresh_mojo(member=author)
     if comment.is_hidden and not was_hidden:
         alert_moderators(

@@ -17,6 +17,7 @@ from django.utils import timezone
 from ladle.accounts.models import User
 from ladle.lib import queue as queue_rules
 from ladle.notifications.services import notify
+from ladle.search.indexing import index_story
 
 from .models import (
     DIARY_SECTION_SLUG,
@@ -95,6 +96,7 @@ def save_story(
         story.published_at = published_at
         story.save()
         story.topics.set(topics)
+        index_story(story)
     return story
 
 
@@ -143,6 +145,7 @@ def write_diary_entry(
         _write_text(story, title=title, intro=intro, body=body)
         story.save()
         story.topics.set(topics)
+        index_story(story)
     return story
 
 
@@ -185,6 +188,7 @@ def submit_story(
     with transaction.atomic():
         story.save()
         story.topics.set(topics)
+        index_story(story)
     return story
 
 
@@ -205,6 +209,7 @@ def edit_queued_story(
         _write_text(story, title=title, intro=intro, body=body)
         story.save()
         story.topics.set(topics)
+        index_story(story)
     return story
 
 
@@ -315,6 +320,8 @@ def vote_on_story(*, story: Story, voter, choice: int) -> Story:
         elif outcome is queue_rules.Outcome.HIDE:
             _hide(story, reason=reason)
         story.save(update_fields=QUEUE_FIELDS)
+        if outcome is not queue_rules.Outcome.WAIT:
+            index_story(story)
     return story
 
 
@@ -346,6 +353,7 @@ def decide_queued_story(*, story: Story, editor, action: str) -> Story:
         else:
             raise ValidationError("Unknown decision.")
         story.save(update_fields=QUEUE_FIELDS)
+        index_story(story)
     return story
 
 

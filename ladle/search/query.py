@@ -1,0 +1,175 @@
+"""Full-text search with each database's own engine: SQLite FTS5, PostgreSQL tsvector.
+
+Two queries per search whatever the index size: a count and one page of results, with the
+highlighted snippets computed by the database for that page only. Any text a reader types is
+made safe for the engine here, so no search string can cause an error.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+MAX_QUERY = 300  # characters of a search that are used
+MAX_TERMS = 32
+START, STOP = "\x02", "\x03"  # highlight markers; indexed text never contains them
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_PHRASE_OR_WORD = re.compile(r'"([^"]*)"|(\w+)')
+_WORD = re.compile(r"\w+")
+
+
+@dataclass
+class Search:
+    text: str
+    kinds: list[str] = field(default_factory=list)
+    section_id: int | None = None
+    author_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    newest_first: bool = False
+    trusted: bool = False
+
+
+@dataclass
+class Hit:
+    kind: str
+    title_html: SafeString
+    snippet_html: SafeString
+    url: str
+    author_name: str
+    date: datetime | None
+
+
+def clean_text(text: str) -> tuple[str, bool]:
+    """The search text as used: control characters out, at most MAX_QUERY characters.
+    The flag says whether it was shortened."""
+    text = _CONTROL.sub(" ", text).strip()
+    return text[:MAX_QUERY], len(text) > MAX_QUERY
+
+
+def fts5_expression(text: str) -> str:
+    """An FTS5 query from free text: "quoted phrases" stay phrases, other words are ANDed.
+    Every term is a quoted string, so FTS5 operators and syntax in the input mean nothing."""
+    terms = []
+    for phrase, word in _PHRASE_OR_WORD.findall(text):
+        words = _WORD.findall(phrase) if phrase else [word]
+        if words:
+            terms.append('"' + " ".join(words) + '"')
+    return " ".join(terms[:MAX_TERMS])
+
+
+def has_terms(text: str) -> bool:
+    return bool(_WORD.search(text))
+
+
+def _highlight(text: str | None) -> SafeString:
+    return mark_safe(escape(text or "").replace(START, "<mark>").replace(STOP, "</mark>"))
+
+
+def _filters(search: Search) -> tuple[list[str], list]:
+    now = timezone.now()
+    where = ["e.visible = %s", "(e.visible_from IS NULL OR e.visible_from <= %s)"]
+    params: list = [True, now]
+    if not search.trusted:
+        where.append("e.hidden = %s")
+        params.append(False)
+    if search.kinds:
+        where.append("e.kind IN (" + ", ".join(["%s"] * len(search.kinds)) + ")")
+        params.extend(search.kinds)
+    if search.section_id is not None:
+        where.append("e.section_id = %s")
+        params.append(search.section_id)
+    if search.author_id is not None:
+        where.append("e.author_id = %s")
+        params.append(search.author_id)
+    zone = timezone.get_current_timezone()
+    if search.date_from:
+        where.append("e.date >= %s")
+        params.append(datetime.combine(search.date_from, time.min, zone))
+    if search.date_to:
+        where.append("e.date <= %s")
+        params.append(datetime.combine(search.date_to, time.max, zone))
+    return where, params
+
+
+def run(search: Search, *, offset: int, limit: int) -> tuple[list[Hit], int]:
+    """One page of hits and the total number of hits."""
+    if connection.vendor == "postgresql":
+        return _run_postgresql(search, offset=offset, limit=limit)
+    return _run_sqlite(search, offset=offset, limit=limit)
+
+
+def _run_sqlite(search: Search, *, offset: int, limit: int) -> tuple[list[Hit], int]:
+    expression = fts5_expression(search.text)
+    if not expression:
+        return [], 0
+    where, params = _filters(search)
+    where_sql = " AND ".join(["search_fts MATCH %s", *where])
+    base = "FROM search_fts JOIN search_searchentry e ON e.id = search_fts.rowid"
+    order = "e.date DESC, e.id DESC" if search.newest_first else "rank, e.date DESC"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) {base} WHERE {where_sql}", [expression, *params])
+        total = cursor.fetchone()[0]
+        cursor.execute(
+            f"""SELECT e.kind, highlight(search_fts, 0, %s, %s),
+                       snippet(search_fts, 1, %s, %s, ' … ', 24), e.url, e.author_name, e.date,
+                       bm25(search_fts, 10.0, 1.0) AS rank
+                {base} WHERE {where_sql} ORDER BY {order} LIMIT %s OFFSET %s""",
+            [START, STOP, START, STOP, expression, *params, limit, offset],
+        )
+        rows = cursor.fetchall()
+    return [_hit(row) for row in rows], total
+
+
+def _run_postgresql(search: Search, *, offset: int, limit: int) -> tuple[list[Hit], int]:
+    if not has_terms(search.text):
+        return [], 0
+    where, params = _filters(search)
+    where_sql = " AND ".join(["e.document @@ q.query", *where])
+    source = "FROM search_searchentry e, websearch_to_tsquery('english', %s) AS q(query)"
+    order = "e.date DESC, e.id DESC" if search.newest_first else "rank DESC, e.date DESC"
+    options = f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) {source} WHERE {where_sql}", [search.text, *params])
+        total = cursor.fetchone()[0]
+        # Rank and page first; the (costly) headlines are made for that page only.
+        cursor.execute(
+            f"""SELECT page.kind,
+                       ts_headline('english', page.title, page.query, %s),
+                       ts_headline('english', page.text, page.query, %s),
+                       page.url, page.author_name, page.date, page.rank
+                FROM (SELECT e.kind, e.title, e.text, e.url, e.author_name, e.date, e.id,
+                             q.query, ts_rank_cd(e.document, q.query) AS rank
+                      {source} WHERE {where_sql} ORDER BY {order} LIMIT %s OFFSET %s) AS page
+                ORDER BY {order.replace("e.", "page.")}""",
+            [
+                f"StartSel={START}, StopSel={STOP}, HighlightAll=true",
+                options,
+                search.text,
+                *params,
+                limit,
+                offset,
+            ],
+        )
+        rows = cursor.fetchall()
+    return [_hit(row) for row in rows], total
+
+
+def _hit(row) -> Hit:
+    kind, title, snippet, url, author_name, when, _rank = row
+    if isinstance(when, str):  # SQLite returns text for raw date columns
+        when = datetime.fromisoformat(when)
+        if timezone.is_naive(when):
+            when = timezone.make_aware(when, UTC)
+    return Hit(
+        kind=kind,
+        title_html=_highlight(title),
+        snippet_html=_highlight(snippet),
+        url=url,
+        author_name=author_name,
+        date=when,
+    )
