@@ -8,16 +8,13 @@ the story page for a logged-in member and the number of SQL queries it took.
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _setup import throwaway_database
 
 
 def build(n_comments: int, seed: int = 1):
@@ -103,22 +100,13 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
 
-    if not os.environ.get("LADLE_DATABASE_URL"):
-        os.environ["LADLE_DATA_DIR"] = tempfile.mkdtemp(prefix="ladle-bench-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ladle.settings")
-    import django
+    with throwaway_database() as connection:
+        from django.conf import settings
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
 
-    django.setup()
-    from django.conf import settings
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
-
-    setup_test_environment()
-    settings.ALLOWED_HOSTS = ["testserver"]
-    settings.LADLE_LARGE_THREAD = 10**9  # measure each mode as asked, not the large-thread one
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+        # Measure each mode as asked, not the large-thread replacement.
+        settings.LADLE_LARGE_THREAD = 10**9
         started = time.perf_counter()
         story, reader = build(args.comments)
         print(
@@ -143,8 +131,6 @@ def main() -> int:
                 f"{mode:<17} {statistics.median(timings):>10.1f} {min(timings):>8.1f} "
                 f"{len(queries):>8} {len(response.content) // 1024:>6}"
             )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0
 
 

@@ -1,0 +1,34 @@
+"""Shared by the benchmarks: Django set up against a throwaway database.
+
+SQLite in a temporary folder, or a `test_` database beside LADLE_DATABASE_URL's, created for
+the run and dropped after it.
+"""
+
+import contextlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+@contextlib.contextmanager
+def throwaway_database():
+    if not os.environ.get("LADLE_DATABASE_URL"):
+        os.environ["LADLE_DATA_DIR"] = tempfile.mkdtemp(prefix="ladle-bench-")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ladle.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = ["testserver"]
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        yield connection
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
