@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "ladle.boxes",
     "ladle.notifications",
     "ladle.search",
+    "ladle.api",
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",

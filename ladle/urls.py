@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from ladle.api.api import api
 from ladle.moderation.views import moderation_log
 
 urlpatterns = [
@@ -10,6 +11,8 @@ urlpatterns = [
     path("", include("ladle.polls.urls")),
     path("", include("ladle.notifications.urls")),
     path("", include("ladle.search.urls")),
+    path("", include("ladle.api.urls")),
     path("moderation/", moderation_log, name="moderation_log"),
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
 ]
