@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 
 
@@ -85,5 +86,46 @@ def test_serve_without_demo_starts_empty_and_second_start_keeps_data(tmp_path):
     try:
         # Not the first start any more: no new administrator is made and printed.
         assert "password:" not in "".join(lines)
+    finally:
+        _stop(process)
+
+
+def test_serve_runs_the_background_worker_that_sends_mail(tmp_path):
+    """A sign-up's confirmation e-mail leaves through the worker that `serve` started (with no
+    SMTP server configured, the message is printed on the console)."""
+    import http.cookiejar
+    import re
+
+    process, port, lines = _start(tmp_path, "--no-demo")
+    try:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                form = opener.open(f"{base}/signup/", timeout=5).read().decode()
+                break
+            except OSError:
+                time.sleep(0.1)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        data = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": token,
+                "name": "Console Reader",
+                "email": "console@example.org",
+                "password": "a quiet lantern 42",
+                "password_again": "a quiet lantern 42",
+                "website": "",
+            }
+        ).encode()
+        request = urllib.request.Request(
+            f"{base}/signup/", data=data, headers={"Referer": f"{base}/signup/"}
+        )
+        assert b"Check your e-mail" in opener.open(request, timeout=10).read()
+        output = ""
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and "/confirm/" not in output:
+            output += process.stdout.readline()
+        assert "Subject: Confirm your e-mail address" in output and "/confirm/" in output
     finally:
         _stop(process)
