@@ -32,3 +32,24 @@ def throwaway_database():
         yield connection
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def bench_section_and_members(count: int):
+    """A section and `count` confirmed members for a benchmark's content, made in bulk."""
+    from django.utils import timezone
+
+    from ladle.accounts.models import User
+    from ladle.stories.models import Section
+
+    now = timezone.now()
+    section = Section.objects.create(name="Bench", slug="bench")
+    members = User.objects.bulk_create(
+        User(
+            username=f"bench{i}",
+            email=f"bench{i}@example.org",
+            email_confirmed_at=now,
+            password="!",
+        )
+        for i in range(count)
+    )
+    return section, members

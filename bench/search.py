@@ -13,7 +13,7 @@ import sys
 import time
 from datetime import timedelta
 
-from _setup import throwaway_database
+from _setup import bench_section_and_members, throwaway_database
 
 WORDS = (  # noqa: SIM905 - easier to read as a sentence of words
     "library evening hours council budget river bridge garden market train bus bike school "
@@ -25,23 +25,13 @@ WORDS = (  # noqa: SIM905 - easier to read as a sentence of words
 def build(n_comments: int, seed: int = 3) -> None:
     from django.utils import timezone
 
-    from ladle.accounts.models import User
     from ladle.comments.models import Comment
     from ladle.search.models import SearchEntry
-    from ladle.stories.models import Section, Story
+    from ladle.stories.models import Story
 
     rng = random.Random(seed)
     now = timezone.now()
-    section = Section.objects.create(name="Bench", slug="bench")
-    members = User.objects.bulk_create(
-        User(
-            username=f"bench{i}",
-            email=f"bench{i}@example.org",
-            email_confirmed_at=now,
-            password="!",
-        )
-        for i in range(200)
-    )
+    section, members = bench_section_and_members(200)
     stories = []
     for i in range(200):
         story = Story(

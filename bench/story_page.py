@@ -14,29 +14,19 @@ import sys
 import time
 from datetime import timedelta
 
-from _setup import throwaway_database
+from _setup import bench_section_and_members, throwaway_database
 
 
 def build(n_comments: int, seed: int = 1):
     from django.utils import timezone
 
-    from ladle.accounts.models import User
     from ladle.comments.models import Comment, Rating
     from ladle.lib.ranking import mean_score
-    from ladle.stories.models import Section, Story
+    from ladle.stories.models import Story
 
     rng = random.Random(seed)
     now = timezone.now()
-    section = Section.objects.create(name="Bench", slug="bench")
-    members = User.objects.bulk_create(
-        User(
-            username=f"bench{i}",
-            email=f"bench{i}@example.org",
-            email_confirmed_at=now,
-            password="!",
-        )
-        for i in range(40)
-    )
+    section, members = bench_section_and_members(40)
     editor = members[0]
     story = Story(
         title="A story with many comments",
