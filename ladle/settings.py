@@ -228,6 +228,9 @@ LADLE_QUEUE_POST_AT = os.environ.get("LADLE_QUEUE_POST_AT", "4")
 LADLE_QUEUE_HIDE_AT = os.environ.get("LADLE_QUEUE_HIDE_AT", "-2")
 LADLE_ACTIVE_MEMBER_DAYS = 30
 LADLE_EDIT_QUEUE_HOURS = 2
+# Behind N reverse proxies, the reader's address is the Nth entry from the right of
+# X-Forwarded-For (0: use the connection's address).
+LADLE_PROXY_COUNT = int(os.environ.get("LADLE_PROXY_COUNT", "0"))
 LADLE_SIGNUPS_PER_IP_PER_DAY = int(os.environ.get("LADLE_SIGNUPS_PER_IP_PER_DAY", "2"))
 
 LOGGING = {

@@ -12,6 +12,7 @@ from ladle.stories.models import Story
 
 from . import services
 from .forms import LoginForm, ProfileForm, QueuedPasswordResetForm, SignUpForm
+from .middleware import client_ip
 from .models import User
 
 
@@ -30,7 +31,7 @@ def sign_up(request):
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
                 base_url=_base_url(request),
             )
         except ValidationError as error:

@@ -171,3 +171,20 @@ def test_logout_is_a_post():
     client = client_for(make_member())
     assert client.get("/logout/").status_code == 405
     assert client.post("/logout/").status_code == 302
+
+
+def test_behind_a_proxy_the_forwarded_address_counts(client, settings):
+    settings.LADLE_PROXY_COUNT = 1
+    for i in range(3):
+        data = {**SIGNUP, "name": f"Proxied {i}", "email": f"p{i}@example.org"}
+        # Each reader comes through the same proxy (one REMOTE_ADDR) from a different address;
+        # the spoofed left-most entry is ignored.
+        response = client.post(
+            "/signup/", data, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"6.6.6.6, 203.0.113.{i}"
+        )
+        assert b"Check your e-mail" in response.content
+    assert set(User.objects.values_list("signup_ip", flat=True)) == {
+        "203.0.113.0",
+        "203.0.113.1",
+        "203.0.113.2",
+    }
