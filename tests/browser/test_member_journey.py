@@ -89,3 +89,8 @@ def test_story_page_screenshot(page, tmp_path):
     assert page.locator("article.comment").count() >= 45
     assert "(5.00 / 3)" in page.content() and "(none / 0)" in page.content()
     assert "65 comments (65 topical, 2 hidden)" in page.content()
+    page.set_viewport_size({"width": 1200, "height": 1000})
+    page.goto("/")
+    front = Path(os.environ.get("LADLE_SCREENSHOT_DIR", tmp_path)) / "front-page.png"
+    page.screenshot(path=str(front))
+    assert front.stat().st_size > 10_000
