@@ -4,7 +4,8 @@
 
 Builds the story in a throwaway database (SQLite in a temporary folder, or a `test_` database
 beside LADLE_DATABASE_URL's), then prints, per display mode, the median server time to render
-the story page for a logged-in member and the number of SQL queries it took.
+the story page for a logged-in member (rendered for them) and for an anonymous reader (the
+cached rendering, after a first request), and the number of SQL queries it took.
 """
 
 import argparse
@@ -103,24 +104,29 @@ def main() -> int:
             f"database: {connection.vendor}; built {args.comments} comments "
             f"(ratings on half) in {time.perf_counter() - started:.1f} s"
         )
-        client = Client()
-        client.force_login(reader)
         url = story.get_absolute_url()
-        print(f"{'display':<17} {'median ms':>10} {'min ms':>8} {'queries':>8} {'KB':>6}")
-        for mode in ("threaded", "nested", "minimal", "flat", "flat_unthreaded"):
-            client.get(url, {"display": mode})  # warm up
-            timings = []
-            for _ in range(args.runs):
-                t0 = time.perf_counter()
-                response = client.get(url, {"display": mode})
-                timings.append((time.perf_counter() - t0) * 1000)
-                assert response.status_code == 200
-            with CaptureQueriesContext(connection) as queries:
-                response = client.get(url, {"display": mode})
-            print(
-                f"{mode:<17} {statistics.median(timings):>10.1f} {min(timings):>8.1f} "
-                f"{len(queries):>8} {len(response.content) // 1024:>6}"
-            )
+        member = Client()
+        member.force_login(reader)
+        anonymous = Client()
+        print(
+            f"{'reader':<10} {'display':<17} {'median ms':>10} {'min ms':>8} {'queries':>8} "
+            f"{'KB':>6}"
+        )
+        for who, client in (("member", member), ("anonymous", anonymous)):
+            for mode in ("threaded", "nested", "minimal", "flat", "flat_unthreaded"):
+                client.get(url, {"display": mode})  # warm up
+                timings = []
+                for _ in range(args.runs):
+                    t0 = time.perf_counter()
+                    response = client.get(url, {"display": mode})
+                    timings.append((time.perf_counter() - t0) * 1000)
+                    assert response.status_code == 200
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.get(url, {"display": mode})
+                print(
+                    f"{who:<10} {mode:<17} {statistics.median(timings):>10.1f} "
+                    f"{min(timings):>8.1f} {len(queries):>8} {len(response.content) // 1024:>6}"
+                )
     return 0
 
 

@@ -163,6 +163,14 @@ LOGIN_REDIRECT_URL = "stories:front_page"
 LOGOUT_REDIRECT_URL = "stories:front_page"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 
+# Rendered threads for anonymous readers are kept here, keyed by each story's thread revision.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LADLE_CACHE_ENTRIES", "2000"))},
+    }
+}
+
 # --- Time -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("LADLE_TIME_ZONE", "America/New_York")

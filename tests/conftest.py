@@ -167,3 +167,13 @@ def deliver_mail() -> int:
         worker.run_task(result)
         ran += 1
     return ran
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: story ids repeat from test to test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -5,16 +5,17 @@ already holds the database's write lock from its first statement):
 - Every write that changes a story's comments first locks the story's row. That serializes the
   comment-number counter, so numbers are 1, 2, 3, ... with no gap or duplicate however many
   people post at once, and the story's counters are recomputed under the same lock.
-- Every rating write locks the comment author's row, then the comment's row, always in that
-  order (so two raters never deadlock). The comment's mean and count, and the author's mojo, are
-  then recomputed from their source rows under those locks, so they stay exact under any number
-  of concurrent raters.
+- Every rating write locks the comment author's row, then the story's, then the comment's,
+  always in that order (so raters and posters never deadlock). The comment's mean and count,
+  and the author's mojo, are then recomputed from their source rows under those locks, so they
+  stay exact under any number of concurrent raters.
 """
 
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from ladle.accounts.models import User
@@ -47,6 +48,11 @@ def _check_text(subject: str, body: str) -> tuple[str, str]:
     return subject, body
 
 
+def _touch_thread(story_id: int) -> None:
+    """The story's rendered thread is out of date: move its cache key on."""
+    Story.objects.filter(pk=story_id).update(thread_revision=F("thread_revision") + 1)
+
+
 def _lock_story(story_id: int) -> Story:
     return Story.objects.select_for_update().get(pk=story_id)
 
@@ -54,7 +60,8 @@ def _lock_story(story_id: int) -> Story:
 def _recount(story: Story, *parents: Comment | None) -> None:
     """Recompute cached counters from the comment rows (call with the story locked)."""
     story.comment_count = Comment.objects.for_story(story).shown().count()
-    story.save(update_fields=["comment_count", "last_comment_number"])
+    story.thread_revision += 1
+    story.save(update_fields=["comment_count", "last_comment_number", "thread_revision"])
     for parent in parents:
         if parent is not None:
             parent.reply_count = parent.replies.shown().count()
@@ -128,6 +135,7 @@ def edit_comment(*, comment: Comment, editor, subject: str, body: str, now=None)
         comment.edited_at = timezone.now()
         comment.save(update_fields=["subject", "body", "body_html", "edited_at"])
         index_comment(comment)
+        _touch_thread(comment.story_id)
     return comment
 
 
@@ -163,6 +171,7 @@ def remove_comment(*, comment: Comment, moderator, reason: str) -> Comment:
         comment.removed_by = moderator
         comment.save(update_fields=["state", "removal_reason", "removed_by"])
         index_comment(comment, story)
+        _touch_thread(story.pk)
         log_action(
             moderator=moderator,
             action="remove_comment",
@@ -195,7 +204,12 @@ def _check_rating(*, comment: Comment, rater, trusted: bool, value: int | None =
 
 
 def _lock_for_rating(comment: Comment) -> tuple[User, Comment]:
-    author = User.objects.select_for_update().get(pk=comment.author_id)
+    """Author, then story (its thread revision moves), then comment: the story-before-comment
+    order every comment write uses, so raters and posters never deadlock."""
+    # NO KEY UPDATE: rows that merely reference the member (a new comment, a notification)
+    # need only a key-share lock, which this one does not block.
+    author = User.objects.select_for_update(no_key=True).get(pk=comment.author_id)
+    _lock_story(comment.story_id)
     return author, Comment.objects.select_for_update().get(pk=comment.pk)
 
 
@@ -211,6 +225,7 @@ def _rescore(comment: Comment, author: User) -> None:
     comment.score, comment.rating_count = score, count
     comment.save(update_fields=["score", "rating_count"])
     mark_hidden(comment)
+    _touch_thread(comment.story_id)
     refresh_mojo(member=author)
     if comment.is_hidden and not was_hidden:
         alert_moderators(

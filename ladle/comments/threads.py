@@ -2,11 +2,14 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from ladle.lib.timefmt import scoop_datetime
 
@@ -26,13 +29,80 @@ class StoryThread:
     hidden_total: int  # comments below the hide threshold, whoever reads
     rating_choices: list[tuple[int, str]]
 
+    html = None  # rendered lazily by the template (see RenderedThread for the cached form)
+
     @property
     def topical(self) -> int:
         return self.total - self.editorial
 
     @property
+    def display(self) -> Display:
+        return self.arranged.display
+
+    @property
     def thread(self) -> Thread:
         return self.arranged.thread
+
+
+@dataclass
+class RenderedThread:
+    """A thread already rendered to HTML, as kept in the cache for anonymous readers."""
+
+    html: SafeString
+    options: ViewOptions
+    display: Display
+    total: int
+    editorial: int
+    hidden_total: int
+
+    @property
+    def topical(self) -> int:
+        return self.total - self.editorial
+
+
+def anonymous_story_thread(story, choices: ReaderChoices, *, editorial=None) -> RenderedThread:
+    """The thread as every anonymous reader sees it, rendered once per version of the thread.
+
+    Anonymous readers all see the same thing for the same display choice, so the HTML is
+    cached under the story's thread revision (bumped by every comment or rating change) and
+    its last save; any server process computes the same key, so no change is ever missed.
+    """
+    zone = timezone.get_current_timezone_name()
+    key = ":".join(
+        str(part)
+        for part in (
+            "thread",
+            story.pk,
+            story.updated_at.timestamp(),
+            story.thread_revision,
+            choices.options.display,
+            choices.options.rating_sort,
+            choices.options.age_sort,
+            choices.display_forced,
+            editorial,
+            zone,
+        )
+    )
+    cached = cache.get(key)
+    if cached is None:
+        thread = story_thread(story, AnonymousUser(), choices, editorial=editorial)
+        html = render_to_string("comments/_thread.html", {"thread": thread.thread, "story": story})
+        cached = {
+            "html": html,
+            "display": str(thread.display),
+            "total": thread.total,
+            "editorial": thread.editorial,
+            "hidden_total": thread.hidden_total,
+        }
+        cache.set(key, cached, timeout=60 * 60 * 24)
+    return RenderedThread(
+        html=mark_safe(cached["html"]),
+        options=choices.options,
+        display=Display(cached["display"]),
+        total=cached["total"],
+        editorial=cached["editorial"],
+        hidden_total=cached["hidden_total"],
+    )
 
 
 def _reader_ratings(reader, comments_filter: Q) -> dict[int, int]:

@@ -156,6 +156,9 @@ class Story(models.Model):
     last_comment_number = models.PositiveIntegerField(default=0, editable=False)
     # Shown comments, recomputed from the comment rows in every transaction that changes them.
     comment_count = models.PositiveIntegerField(default=0, editable=False)
+    # Bumped by every change to the story's comments or their ratings: part of the cache key
+    # of the rendered thread, so a change is seen at once by every server process.
+    thread_revision = models.PositiveIntegerField(default=0, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -277,6 +277,7 @@ def _hide(story: Story, *, reason: str) -> None:
 
 
 QUEUE_FIELDS = [
+    "updated_at",
     "status",
     "front_page",
     "published_at",

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ladle.accounts.models import User
 from ladle.comments.forms import comment_form
 from ladle.comments.preferences import DISPLAY_CHOICES, reader_choices
-from ladle.comments.threads import story_thread
+from ladle.comments.threads import anonymous_story_thread, story_thread
 from ladle.form_actions import run_form
 from ladle.polls.models import Poll
 
@@ -146,19 +146,20 @@ def _story_context(request, story: Story) -> dict:
     new_since = services.record_visit(member=member, story=story) if member else None
     show_editorial = request.GET.get("editorial") == "1" or None
     poll = _poll_for(story)
+    comments = None
+    if story.shows_comments and member is None:
+        comments = anonymous_story_thread(story, reader_choices(request), editorial=show_editorial)
+    elif story.shows_comments:
+        comments = story_thread(
+            story,
+            request.user,
+            reader_choices(request),
+            new_since=new_since,
+            editorial=show_editorial,
+        )
     return {
         "story": story,
-        "comments": (
-            story_thread(
-                story,
-                request.user,
-                reader_choices(request),
-                new_since=new_since,
-                editorial=show_editorial,
-            )
-            if story.shows_comments
-            else None
-        ),
+        "comments": comments,
         "form": comment_form(story),
         "poll": poll,
         "poll_can_vote": bool(poll)

@@ -56,3 +56,33 @@ def test_twenty_simultaneous_raters_leave_mean_and_count_exact():
     author = User.objects.get(pk=comment.author_id)
     expected = refresh_mojo(member=author)
     assert (author.mojo, author.mojo_comment_count) == (expected.value, expected.rated_comments)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_posting_replies_and_rating_at_once_neither_deadlocks_nor_loses_anything():
+    story = make_story()
+    author = make_member()
+    parents = [make_comment(story, author=author) for _ in range(3)]
+    others = [make_member() for _ in range(12)]
+
+    def rate(i):
+        client = client_for(others[i])
+        url = f"/story/{story.pk}/comments/{parents[i % 3].number}/rate/"
+        return lambda: client.post(url, {"value": "4"}).status_code
+
+    def reply(i):
+        client = client_for(author)
+        url = f"/story/{story.pk}/comments/{parents[i % 3].number}/reply/"
+        return lambda: (
+            client.post(
+                url, {"subject": f"Reply {i}", "body": "Yes.", "markup": "markdown", "post": "1"}
+            ).status_code
+        )
+
+    statuses = run_at_once([rate(i) for i in range(12)] + [reply(i) for i in range(6)])
+    assert statuses == [302] * 18
+    story.refresh_from_db()
+    assert story.comment_count == 9 and story.last_comment_number == 9
+    for parent in parents:
+        parent.refresh_from_db()
+        assert parent.rating_count == 4 and parent.reply_count == 2

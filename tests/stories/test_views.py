@@ -168,3 +168,37 @@ def test_story_form_errors_keep_the_text():
     page = response.content.decode()
     assert response.status_code == 200 and "Kept intro text" in page
     assert "This field is required." in page
+
+
+def test_anonymous_readers_get_the_cached_thread_and_see_every_change(client):
+    from ladle.comments.services import edit_comment, rate_comment
+
+    story = make_story()
+    first = make_comment(story, subject="First words")
+    with CaptureQueriesContext(connection) as first_view:
+        page = client.get(story.get_absolute_url()).content.decode()
+    assert "First words" in page
+    assert any(
+        f'"comments_comment"."story_id" = {story.pk} ' in q["sql"]
+        for q in first_view.captured_queries
+    )  # the first view reads the thread
+    with CaptureQueriesContext(connection) as cached:
+        again = client.get(story.get_absolute_url()).content.decode()
+    assert "First words" in again
+    thread_queries = [
+        q
+        for q in cached.captured_queries
+        if f'"comments_comment"."story_id" = {story.pk} ' in q["sql"]
+    ]
+    assert thread_queries == []  # served from the cache
+
+    make_comment(story, subject="A newer comment")
+    assert "A newer comment" in client.get(story.get_absolute_url()).content.decode()
+    rate_comment(comment=first, rater=make_member(), value=5)
+    assert "(5.00 / 1)" in client.get(story.get_absolute_url()).content.decode()
+    edit_comment(comment=first, editor=first.author, subject="Reworded", body="New text")
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert "Reworded" in page and "First words" not in page
+    # Each display choice is cached on its own.
+    nested = client.get(story.get_absolute_url(), {"display": "minimal"}).content.decode()
+    assert 'class="comment-header' in nested
