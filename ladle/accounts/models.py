@@ -3,7 +3,7 @@
 import zoneinfo
 
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -72,6 +72,11 @@ class User(AbstractUser):
     mojo = models.FloatField(null=True, blank=True, editable=False)
     mojo_comment_count = models.PositiveIntegerField(default=0, editable=False)
 
+    stories_per_page = models.PositiveSmallIntegerField(
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="Stories on each page of the front page and other listings (1 to 50).",
+    )
     # Comment display preferences (ladle.comments.display).
     comment_display = models.CharField(max_length=20, default="threaded", choices=DISPLAY_CHOICES)
     comment_rating_sort = models.CharField(

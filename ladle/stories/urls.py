@@ -22,6 +22,7 @@ urlpatterns = feed_patterns + [
     path("page/<int:page>/", views.front_page, name="front_page_paged"),
     path("section/<slug:slug>/", views.section, name="section"),
     path("topic/<slug:slug>/", views.topic, name="topic"),
+    path("archive/<int:year>/<int:month>/", views.archive, name="archive"),
     path("editor/story/new/", views.edit_story, name="new_story"),
     path("editor/story/<int:pk>/", views.edit_story, name="edit_story"),
     path("editor/story/<int:pk>/promote/", views.promote, name="promote"),

@@ -5,6 +5,7 @@ successful POST. Service errors land on the form beside their field, with the te
 """
 
 import difflib
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,6 +17,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ladle.accounts.models import User
@@ -32,7 +35,8 @@ from .models import Hotlist, QueueVote, Section, Story, Topic
 
 
 def _page(request, queryset, number):
-    paginator = Paginator(queryset, settings.LADLE_STORIES_PER_PAGE)
+    per_page = getattr(request.user, "stories_per_page", None) or settings.LADLE_STORIES_PER_PAGE
+    paginator = Paginator(queryset, per_page)
     try:
         page = paginator.page(number)
     except EmptyPage as error:
@@ -91,6 +95,20 @@ def topic(request, slug: str):
         feed_rss=reverse("stories:topic_rss", args=[slug]),
         feed_atom=reverse("stories:topic_atom", args=[slug]),
         title=f"Topic: {topic.name}",
+    )
+
+
+def archive(request, year: int, month: int):
+    """Stories published in one month, in the reader's time zone."""
+    zone = timezone.get_current_timezone()
+    try:
+        start = datetime(year, month, 1, tzinfo=zone)
+        end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
+    except (ValueError, OverflowError) as error:
+        raise Http404("No such month.") from error
+    stories = Story.objects.published().filter(published_at__gte=start, published_at__lt=end)
+    return _listing(
+        request, stories, _page_number(request), title=f"Stories of {date_format(start, 'F Y')}"
     )
 
 

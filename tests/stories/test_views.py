@@ -202,3 +202,21 @@ def test_anonymous_readers_get_the_cached_thread_and_see_every_change(client):
     # Each display choice is cached on its own.
     nested = client.get(story.get_absolute_url(), {"display": "minimal"}).content.decode()
     assert 'class="comment-header' in nested
+
+
+def test_month_archive_lists_that_months_stories(client):
+    make_story("In March", published_at=datetime(2025, 3, 15, 12, tzinfo=UTC))
+    make_story("In April", published_at=datetime(2025, 4, 2, 12, tzinfo=UTC))
+    page = client.get("/archive/2025/03/").content.decode()
+    assert "In March" in page and "In April" not in page and "Stories of March 2025" in page
+    for bad in ("/archive/2025/13/", "/archive/0/1/", "/archive/9999/12/",
+                "/archive/99999999999999999999/1/"):
+        assert client.get(bad).status_code == 404
+
+
+def test_members_choose_how_many_stories_a_page_shows():
+    for i in range(5):
+        make_story(f"Story {i}", age_hours=i + 1)
+    member = make_member(stories_per_page=2)
+    page = client_for(member).get("/").content.decode()
+    assert page.count('class="story-summary"') == 2 and "Page 1 of 3" in page
