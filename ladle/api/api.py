@@ -89,15 +89,7 @@ def _reader(request):
         member = member_for_key(header[7:].strip())
         if member is not None:
             return member
-    return request.user if request.user.is_authenticated else _Anonymous()
-
-
-class _Anonymous:
-    is_authenticated = False
-    is_trusted = False
-    is_member = False
-    is_editor = False
-    pk = None
+    return request.user
 
 
 def _member(member, *, full: bool = False) -> dict:

@@ -127,6 +127,23 @@ class Comment(models.Model):
     def can_be_removed_by(self, user) -> bool:
         return getattr(user, "is_editor", False) and self.state == self.State.SHOWN
 
+    def rating_refusal(self, user, *, trusted: bool) -> str:
+        """Why `user` may not rate this comment, or "" if they may. A confirmed member may rate
+        someone else's shown comment; hidden ones only if trusted. (Which values they may give
+        is the rating service's business.)"""
+        if not getattr(user, "is_member", False):
+            return "Only members with a confirmed e-mail address may rate comments."
+        if user.pk == self.author_id:
+            return "You cannot rate your own comment."
+        if self.state != self.State.SHOWN:
+            return "This comment cannot be rated."
+        if self.is_hidden and not trusted:
+            return "Only trusted members may rate hidden comments."
+        return ""
+
+    def can_be_rated_by(self, user, *, trusted: bool) -> bool:
+        return not self.rating_refusal(user, trusted=trusted)
+
 
 class Rating(models.Model):
     """One member's score for someone else's comment. Rating again replaces it."""

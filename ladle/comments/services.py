@@ -187,14 +187,8 @@ def preview(*, body: str, markup: str = Comment.Markup.MARKDOWN) -> str:
 
 
 def _check_rating(*, comment: Comment, rater, trusted: bool, value: int | None = None) -> None:
-    if not getattr(rater, "is_member", False):
-        raise PermissionDenied("Only members with a confirmed e-mail address may rate comments.")
-    if comment.author_id == rater.pk:
-        raise PermissionDenied("You cannot rate your own comment.")
-    if comment.state != Comment.State.SHOWN:
-        raise PermissionDenied("This comment cannot be rated.")
-    if comment.is_hidden and not trusted:
-        raise PermissionDenied("Only trusted members may rate hidden comments.")
+    if refusal := comment.rating_refusal(rater, trusted=trusted):
+        raise PermissionDenied(refusal)
     if value is not None:
         allowed = dict(rules.rating_choices(may_hide=trusted))
         if value not in allowed:

@@ -27,7 +27,6 @@ class StoryThread:
     total: int  # comments that have a place in the thread (removed placeholders included)
     editorial: int  # editorial comments (left out of the thread once the story is published)
     hidden_total: int  # comments below the hide threshold, whoever reads
-    rating_choices: list[tuple[int, str]]
 
     html = None  # rendered lazily by the template (see RenderedThread for the cached form)
 
@@ -105,6 +104,10 @@ def anonymous_story_thread(story, choices: ReaderChoices, *, editorial=None) -> 
     )
 
 
+def _trusted(reader) -> bool:
+    return reader.is_authenticated and reader.is_trusted
+
+
 def _reader_ratings(reader, comments_filter: Q) -> dict[int, int]:
     if not reader.is_authenticated:
         return {}
@@ -126,9 +129,7 @@ def annotate(
     """
     ratings = ratings or {}
     numbers = {c.pk: c.number for c in comments}
-    trusted = reader.is_authenticated and reader.is_trusted
-    member = getattr(reader, "is_member", False)
-    editor = getattr(reader, "is_editor", False)
+    trusted = _trusted(reader)
     zone = timezone.get_current_timezone()
     now = timezone.now()
     menus = _rating_menus(rating_choices(may_hide=trusted))
@@ -151,13 +152,8 @@ def annotate(
         c.my_rating = ratings.get(c.pk)
         c.can_edit = c.can_be_edited_by(reader, now)
         c.can_delete = c.can_be_deleted_by(reader)
-        c.can_remove = editor and c.state == Comment.State.SHOWN
-        c.can_rate = (
-            member
-            and c.author_id != reader.pk
-            and c.state == Comment.State.SHOWN
-            and (trusted or not c.is_hidden)
-        )
+        c.can_remove = c.can_be_removed_by(reader)
+        c.can_rate = c.can_be_rated_by(reader, trusted=trusted)
         c.rating_menu = menus[c.my_rating] if c.can_rate else ""
 
 
@@ -182,7 +178,7 @@ def _rating_menus(choices: list[tuple[int, str]]) -> dict[int | None, str]:
 
 def shows_for(reader, choices: ReaderChoices, ratings: dict[int, int]):
     """Whether `reader` sees a comment (its replies go with it when not)."""
-    trusted = reader.is_authenticated and reader.is_trusted
+    trusted = _trusted(reader)
     hidden_choice = choices.hidden_comments if trusted else "never"
 
     def shows(comment: Comment) -> bool:
@@ -221,14 +217,12 @@ def story_thread(
         large_thread_display=choices.large_thread_display,
         display_forced=choices.display_forced,
     )
-    trusted = reader.is_authenticated and reader.is_trusted
     return StoryThread(
         arranged=arranged,
         options=choices.options,
         total=len(everything),
         editorial=sum(1 for c in everything if c.editorial),
         hidden_total=sum(1 for c in comments if c.is_hidden),
-        rating_choices=rating_choices(may_hide=trusted),
     )
 
 
@@ -249,15 +243,15 @@ def subthread(
         .filter(Q(pk=comment.pk) | Q(number__gt=comment.number, depth__gt=comment.depth))
     )
     ratings = _reader_ratings(reader, Q(comment__in=[r.pk for r in rows]))
-    parent_number = None
+    # The root's parent is outside the subtree: look its number up for the Parent link.
+    comment.parent_number = None
     if comment.parent_id is not None:
-        parent_number = (
+        comment.parent_number = (
             Comment.objects.filter(pk=comment.parent_id).values_list("number", flat=True).first()
         )
-    for row in [comment, *rows]:
+    for row in rows:
         if row.pk == comment.pk:
-            row.parent_number = parent_number
-    annotate([comment], reader, ratings)
+            row.parent_number = comment.parent_number
     annotate(rows, reader, ratings)
     shows = shows_for(reader, choices, ratings)
     options = ViewOptions(Display.NESTED, choices.options.rating_sort, choices.options.age_sort)
@@ -269,12 +263,10 @@ def subthread(
         display_forced=True,
         root_id=comment.parent_id,
     )
-    trusted = reader.is_authenticated and reader.is_trusted
     return StoryThread(
         arranged=arranged,
         options=options,
         total=len(rows),
         editorial=sum(1 for c in rows if c.editorial),
         hidden_total=sum(1 for c in rows if c.is_hidden),
-        rating_choices=rating_choices(may_hide=trusted),
     )

@@ -49,10 +49,7 @@ def permalink(request, story_pk: int, number: int):
     story = _story(request, story_pk)
     if not story.shows_comments:
         return redirect(story)
-    comment = _comment(story, number)
-    comments = subthread(story, comment, request.user, reader_choices(request))
-    if not comments.thread.entries:
-        raise Http404("This comment is hidden.")
+    comment, comments = _single(request, story, number)
     return render(
         request,
         "comments/comment_permalink.html",

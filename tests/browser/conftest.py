@@ -25,6 +25,9 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
+        # CI (.ci/run) installs Debian's chromium, so there a missing browser is a failure.
+        # On a developer's machine without it, `uv run pytest` still runs every other test
+        # and says plainly which tests it could not run and why.
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing; .ci/run installs Debian's chromium")
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
