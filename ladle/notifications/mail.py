@@ -17,6 +17,12 @@ KINDS = {
 }
 
 
+def wants(member, kind: str) -> bool:
+    """Whether the member still takes this kind of e-mail (see KINDS)."""
+    field, off = KINDS[kind]
+    return bool(member.email) and getattr(member, field) != off
+
+
 def site_url() -> str:
     return settings.LADLE_SITE_URL.rstrip("/")
 

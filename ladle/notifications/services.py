@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from ladle.accounts.models import Notification, User
 
-from .mail import queue_email, site_url
+from .mail import queue_email, site_url, wants
 
 
 def notify(
@@ -21,12 +21,7 @@ def notify(
 ) -> None:
     """An inbox message and, if the member wants that kind by e-mail, a queued e-mail."""
     Notification.objects.create(member=member, text=text[:300], url=url)
-    wants_email = {
-        "queue": member.queue_email,
-        "replies": member.reply_email,
-        "alerts": member.moderator_alerts,
-    }.get(kind, True)
-    if email_subject and member.email and wants_email:
+    if email_subject and wants(member, kind):
         link = f"\n\n{site_url()}{url}" if url else ""
         queue_email(
             to=member.email,
@@ -52,7 +47,7 @@ def notify_reply(comment) -> None:
         Notification.objects.create(
             member=parent_author, text=text[:300], url=comment.get_absolute_url()
         )
-    if parent_author.reply_email and parent_author.email:
+    if wants(parent_author, "replies"):
         queue_email(
             to=parent_author.email,
             member=parent_author,

@@ -8,6 +8,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from ladle.accounts.models import User
 from ladle.comments.models import Comment
+from ladle.comments.rules import hide_threshold
 
 from .models import Section, Story, Topic
 
@@ -120,13 +121,13 @@ class CommentFeed(Feed):
     def items(self, story):
         if not story.shows_comments:
             return []
-        comments = (
+        return (
             Comment.objects.for_story(story)
             .filter(state=Comment.State.SHOWN, editorial=False)
+            .exclude(score__lt=hide_threshold())
             .select_related("author")
-            .order_by("-created_at")
+            .order_by("-created_at")[:ITEMS]
         )
-        return [c for c in comments[: ITEMS * 3] if not c.is_hidden][:ITEMS]
 
     def item_title(self, comment):
         return f"{comment.subject} (#{comment.number})"

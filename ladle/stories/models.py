@@ -309,8 +309,6 @@ class StoryVisit(models.Model):
 
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+")
-    # The visit before the current one: comments after it are new on this page view.
-    previous_visit = models.DateTimeField(null=True, blank=True)
     last_visit = models.DateTimeField()
 
     class Meta:

@@ -375,7 +375,7 @@ def record_visit(*, member, story: Story) -> datetime | None:
         except IntegrityError:
             pass  # the same member's other tab got there first
         return None
-    StoryVisit.objects.filter(pk=visit.pk).update(previous_visit=visit.last_visit, last_visit=now)
+    StoryVisit.objects.filter(pk=visit.pk).update(last_visit=now)
     return visit.last_visit
 
 

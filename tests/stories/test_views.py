@@ -209,8 +209,12 @@ def test_month_archive_lists_that_months_stories(client):
     make_story("In April", published_at=datetime(2025, 4, 2, 12, tzinfo=UTC))
     page = client.get("/archive/2025/03/").content.decode()
     assert "In March" in page and "In April" not in page and "Stories of March 2025" in page
-    for bad in ("/archive/2025/13/", "/archive/0/1/", "/archive/9999/12/",
-                "/archive/99999999999999999999/1/"):
+    for bad in (
+        "/archive/2025/13/",
+        "/archive/0/1/",
+        "/archive/9999/12/",
+        "/archive/99999999999999999999/1/",
+    ):
         assert client.get(bad).status_code == 404
 
 
