@@ -1,8 +1,24 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from ladle.api.api import api
 from ladle.moderation.views import moderation_log
+
+
+class IdConverter:
+    """A row id or comment number in a URL: 1 to 9 digits, so every value fits the database's
+    integer columns (a longer number is a 404, never a database error)."""
+
+    regex = "[0-9]{1,9}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", include("ladle.stories.urls")),

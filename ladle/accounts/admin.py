@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.db import models
 
 from .models import User
+from .services import save_member_fields
 
 
 @admin.register(User)
@@ -27,3 +28,7 @@ class MemberAdmin(UserAdmin):
             },
         ),
     )
+
+    def save_model(self, request, obj, form, change):
+        # Only what the form changed: mojo is the rating services' to write.
+        save_member_fields(member=obj, fields=form.changed_data if change else None)

@@ -1,6 +1,30 @@
 import zoneinfo
 
+from django.contrib import auth
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+
+
+def reader_of(request):
+    """The member logged in on this request, or a `Visitor`."""
+    if not hasattr(request, "_cached_user"):
+        user = auth.get_user(request)
+        if not user.is_authenticated:
+            from .models import Visitor
+
+            user = Visitor()
+        request._cached_user = user
+    return request._cached_user
+
+
+class ReaderMiddleware(AuthenticationMiddleware):
+    """Django's authentication, with a `Visitor` in place of the plain anonymous user, so
+    every view and rule can ask any reader the same questions."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: reader_of(request))
 
 
 class ReaderTimeZoneMiddleware:

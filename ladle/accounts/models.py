@@ -2,7 +2,7 @@
 
 import zoneinfo
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -148,6 +148,25 @@ class User(AbstractUser):
         return self.is_active and (
             self.is_superuser or self.role in (self.Role.EDITOR, self.Role.ADMIN)
         )
+
+    @property
+    def hidden_comment_choice(self) -> str:
+        """When this reader sees comments the community hid: a trusted member's own choice
+        (always, never, until they have rated them); never for everyone else."""
+        return self.hidden_comments if self.is_trusted else "never"
+
+
+class Visitor(AnonymousUser):
+    """A reader who is not logged in. The same questions can be asked of every reader
+    (`reader.is_editor`, `reader.is_member`, ...) without checking who it is first."""
+
+    is_member = False
+    is_editor = False
+    is_trusted = False
+    hidden_comment_choice = "never"
+    time_zone = ""
+    stories_per_page = None
+    display_name = ""
 
 
 class Notification(models.Model):

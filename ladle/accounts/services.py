@@ -94,9 +94,19 @@ def save_display_choice(*, member: User, options) -> None:
     member.save(update_fields=["comment_display", "comment_rating_sort", "comment_age_sort"])
 
 
-def update_profile(*, form) -> User:
-    """Save a member's profile form and keep their search entry current."""
+def save_member_fields(*, member: User, fields: list[str] | None) -> User:
+    """Write the named fields of `member` (all of a new member) and keep their search entry
+    current. Mojo and other computed fields are only written by the services computing them."""
+    names = {f.name for f in User._meta.concrete_fields}
     with transaction.atomic():
-        member = form.save()
+        if member.pk is None or fields is None:
+            member.save()
+        elif written := [f for f in fields if f in names]:
+            member.save(update_fields=written)
         index_member(member)
     return member
+
+
+def update_profile(*, form) -> User:
+    """Save a member's profile form: only its own fields."""
+    return save_member_fields(member=form.save(commit=False), fields=list(form.fields))

@@ -60,9 +60,17 @@ def member(request, name: str):
     member = get_object_or_404(User, username__iexact=name)
     if member.username != name:
         return redirect(member, permanent=True)
-    stories = Story.objects.published().by_author(member).with_listing_relations()[:10]
+    stories = (
+        Story.objects.readable_by(request.user)
+        .by_author(member)
+        .newest_first()
+        .with_listing_relations()[:10]
+    )
     comments = Paginator(
-        Comment.objects.shown().filter(author=member).select_related("story").order_by("-id"),
+        Comment.objects.visible_to(request.user)
+        .filter(author=member)
+        .select_related("story")
+        .order_by("-id"),
         20,
     ).get_page(request.GET.get("page"))
     return render(

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.html import format_html
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -136,7 +137,7 @@ def _comment(comment) -> dict:
         "depth": comment.depth,
         "subject": "(Comment removed)" if removed else comment.subject,
         "body_html": (
-            f"<p>Removed by a moderator: {comment.removal_reason}</p>"
+            format_html("<p>Removed by a moderator: {}</p>", comment.removal_reason)
             if removed
             else comment.body_html
         ),
@@ -204,9 +205,11 @@ def list_stories(
 
 
 @api.get("/stories/{story_id}", response={200: schemas.StoryDetail, **ERRORS}, tags=["stories"])
-def get_story(request, story_id: int):
+def get_story(request, story_id: schemas.Id):
     story = get_object_or_404(
-        Story.objects.published().select_related("section", "author").prefetch_related("topics"),
+        Story.objects.readable_by(_reader(request))
+        .select_related("section", "author")
+        .prefetch_related("topics"),
         pk=story_id,
     )
     return _story(story, detail=True)
@@ -215,18 +218,19 @@ def get_story(request, story_id: int):
 @api.get(
     "/stories/{story_id}/comments", response={200: schemas.CommentList, **ERRORS}, tags=["comments"]
 )
-def list_comments(request, story_id: int, format: str = Query("tree", pattern="^(tree|flat)$")):
+def list_comments(
+    request, story_id: schemas.Id, format: str = Query("tree", pattern="^(tree|flat)$")
+):
     """A story's comments as the reader sees them (hidden ones only for trusted readers), as a
     tree of replies or a flat list in thread order."""
-    story = get_object_or_404(Story.objects.published(), pk=story_id)
     reader = _reader(request)
+    story = get_object_or_404(Story.objects.readable_by(reader), pk=story_id)
     if not story.shows_comments:
         return {"story": story.pk, "format": format, "count": 0, "comments": []}
     choices = ReaderChoices(
         options=ViewOptions(display=Display.NESTED),
         display_forced=True,
         large_thread_display=Display.NESTED,
-        hidden_comments=getattr(reader, "hidden_comments", "never"),
     )
     thread = story_thread(story, reader, choices).thread
     flat = [(_comment(e.comment), e.thread_depth) for e in thread.entries]
@@ -251,12 +255,14 @@ def list_comments(request, story_id: int, format: str = Query("tree", pattern="^
     auth=MemberToken(),
     tags=["comments"],
 )
-def post_comment(request, story_id: int, payload: schemas.CommentIn):
+def post_comment(request, story_id: schemas.Id, payload: schemas.CommentIn):
     """Post a comment, or a reply when `parent` names a comment number."""
     story = get_object_or_404(Story.objects.readable_by(request.auth), pk=story_id)
     parent = None
     if payload.parent is not None:
-        parent = get_object_or_404(Comment.objects.for_story(story).shown(), number=payload.parent)
+        parent = get_object_or_404(
+            Comment.objects.for_story(story).visible_to(request.auth), number=payload.parent
+        )
     comment = comment_services.post_comment(
         story=story,
         author=request.auth,
@@ -271,7 +277,9 @@ def post_comment(request, story_id: int, payload: schemas.CommentIn):
 
 def _rated_comment(request, story_id: int, number: int):
     story = get_object_or_404(Story.objects.readable_by(request.auth), pk=story_id)
-    return get_object_or_404(Comment.objects.for_story(story).shown().with_authors(), number=number)
+    return get_object_or_404(
+        Comment.objects.for_story(story).visible_to(request.auth).with_authors(), number=number
+    )
 
 
 @api.put(
@@ -280,7 +288,7 @@ def _rated_comment(request, story_id: int, number: int):
     auth=MemberToken(),
     tags=["comments"],
 )
-def rate(request, story_id: int, number: int, payload: schemas.RatingIn):
+def rate(request, story_id: schemas.Id, number: schemas.Id, payload: schemas.RatingIn):
     """Rate a comment (rating again replaces the rating)."""
     comment = _rated_comment(request, story_id, number)
     comment = comment_services.rate_comment(
@@ -295,7 +303,7 @@ def rate(request, story_id: int, number: int, payload: schemas.RatingIn):
     auth=MemberToken(),
     tags=["comments"],
 )
-def withdraw(request, story_id: int, number: int):
+def withdraw(request, story_id: schemas.Id, number: schemas.Id):
     """Withdraw your rating of a comment."""
     comment = _rated_comment(request, story_id, number)
     return _comment(comment_services.withdraw_rating(comment=comment, rater=request.auth))
@@ -322,16 +330,18 @@ def _poll(poll) -> dict:
     }
 
 
-def _published_poll(poll_id: int):
+def _readable_poll(request, poll_id: int):
     return get_object_or_404(
-        Poll.objects.filter(story__in=Story.objects.published()).prefetch_related("answers"),
+        Poll.objects.filter(story__in=Story.objects.readable_by(_reader(request))).prefetch_related(
+            "answers"
+        ),
         pk=poll_id,
     )
 
 
 @api.get("/polls/{poll_id}", response={200: schemas.PollOut, **ERRORS}, tags=["polls"])
-def get_poll(request, poll_id: int):
-    return _poll(_published_poll(poll_id))
+def get_poll(request, poll_id: schemas.Id):
+    return _poll(_readable_poll(request, poll_id))
 
 
 @api.post(
@@ -340,8 +350,8 @@ def get_poll(request, poll_id: int):
     auth=MemberToken(),
     tags=["polls"],
 )
-def vote(request, poll_id: int, payload: schemas.BallotIn):
+def vote(request, poll_id: schemas.Id, payload: schemas.BallotIn):
     """Vote in a poll: one answer id, or several in a multiple-choice poll. Once only."""
-    poll = _published_poll(poll_id)
+    poll = _readable_poll(request, poll_id)
     poll_services.vote_in_poll(poll=poll, voter=request.auth, answer_ids=payload.answers)
-    return Status(201, _poll(_published_poll(poll_id)))
+    return Status(201, _poll(_readable_poll(request, poll_id)))

@@ -1,10 +1,15 @@
 """The shapes the JSON API reads and writes (they become the OpenAPI schema)."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import Field
+
+from ladle.comments.rules import COMMENT_BODY_MAX
+
+# A row id or comment number: it must fit the database's integer columns.
+Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
 
 class Problem(Schema):
@@ -81,13 +86,13 @@ class CommentList(Schema):
 
 class CommentIn(Schema):
     subject: str = Field(..., max_length=200)
-    body: str = Field(..., max_length=100_000)
-    parent: int | None = Field(None, description="Number of the comment replied to.")
+    body: str = Field(..., max_length=COMMENT_BODY_MAX)
+    parent: Id | None = Field(None, description="Number of the comment replied to.")
     markup: Literal["markdown", "plain"] = "markdown"
 
 
 class RatingIn(Schema):
-    value: int
+    value: int = Field(..., ge=-1000, le=1000)
 
 
 class AnswerOut(Schema):
@@ -108,4 +113,4 @@ class PollOut(Schema):
 
 
 class BallotIn(Schema):
-    answers: list[int] = Field(..., max_length=10)
+    answers: list[Id] = Field(..., max_length=10)

@@ -8,7 +8,7 @@ from .models import ApiToken, hash_key
 
 def create_token(*, member, name: str) -> tuple[ApiToken, str]:
     """A new token for `member`; returns it with its key, which is never shown again."""
-    if not getattr(member, "is_member", False):
+    if not member.is_member:
         raise PermissionDenied("Only members with a confirmed e-mail address get API tokens.")
     name = name.strip()
     if not name:

@@ -6,5 +6,5 @@ app_name = "api_tokens"
 
 urlpatterns = [
     path("settings/tokens/", views.tokens, name="tokens"),
-    path("settings/tokens/<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("settings/tokens/<id:pk>/revoke/", views.revoke, name="revoke"),
 ]

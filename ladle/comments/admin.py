@@ -1,7 +1,11 @@
+"""Comments in the Django admin: a moderator may correct a comment's subject and body, through
+`services.correct_comment` (sanitized, re-indexed, the thread cache moved on, logged publicly).
+Numbers, threads, scores and states are the services' business: read-only here; removal is
+done on the site, with a public reason."""
+
 from django.contrib import admin
 
-from ladle.lib.markup import render
-
+from . import services
 from .models import Comment
 
 
@@ -10,10 +14,43 @@ class CommentAdmin(admin.ModelAdmin):
     list_display = ("__str__", "story", "author", "state", "created_at")
     list_filter = ("state",)
     search_fields = ("subject", "body")
-    raw_id_fields = ("story", "parent", "author", "removed_by")
-    readonly_fields = ("number", "depth", "body_html", "reply_count")
+    fields = (
+        "story",
+        "number",
+        "parent",
+        "author",
+        "subject",
+        "body",
+        "markup",
+        "state",
+        "removal_reason",
+        "score",
+        "rating_count",
+        "created_at",
+    )
+    readonly_fields = (
+        "story",
+        "number",
+        "parent",
+        "author",
+        "markup",
+        "state",
+        "removal_reason",
+        "score",
+        "rating_count",
+        "created_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def save_model(self, request, obj, form, change):
-        # Keep the shown HTML in step with the text, through the same sanitizer as the site.
-        obj.body_html = render(obj.body, markup=obj.markup)
-        super().save_model(request, obj, form, change)
+        services.correct_comment(
+            comment=obj,
+            moderator=request.user,
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+        )

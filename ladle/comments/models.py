@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
 from django.urls import reverse
 
 from ladle.lib.ranking import format_score
@@ -25,6 +26,102 @@ class CommentQuerySet(models.QuerySet):
     def with_authors(self):
         return self.select_related("author")
 
+    def in_thread_for(self, reader):
+        """Comments that have a place in the thread `reader` sees, removed placeholders
+        included: the one rule every read path asks (docs/rules.md, *Who reads what*).
+
+        The story must be readable by the reader and show its comments; editorial comments
+        leave a story once it is published; a hidden comment that hides from this reader takes
+        itself and every reply below it out (see `hides_q` and its twin
+        `Comment.hides_from`).
+        """
+        from ladle.stories.models import Story, readable_q
+
+        queued = [Story.Status.EDIT_QUEUE, Story.Status.VOTING]
+        rows = (
+            self.shown()
+            .filter(readable_q(reader, "story__"))
+            .exclude(story__comment_status=Story.CommentStatus.DISABLED)
+            .filter(Q(editorial=False) | Q(story__status__in=queued))
+        )
+        return rows.not_hidden_from(reader)
+
+    def not_hidden_from(self, reader):
+        """Comments outside every hidden subtree that hides from `reader`."""
+        hiders = hides_q(reader)
+        if hiders is None:
+            return self
+        return self.exclude(Exists(_ancestors_or_self().filter(hiders)))
+
+    def visible_to(self, reader):
+        """What `reader` may read of comments in lists (feeds, search, boxes, member pages):
+        the thread's comments without removed placeholders."""
+        return self.in_thread_for(reader).exclude(state=Comment.State.REMOVED)
+
+    def subtree_of(self, comment):
+        """`comment` and every reply below it, at any depth."""
+        return self.filter(story_id=comment.story_id, path__startswith=comment.path)
+
+
+def _subtrees_q(roots) -> Q:
+    """Every comment in the subtrees of `roots` (comments with story_id and path)."""
+    q = Q(pk__in=[])
+    for root in roots:
+        q |= Q(story_id=root.story_id, path__startswith=root.path)
+    return q
+
+
+def hidden_search_exceptions(reader) -> tuple[str, list[int]]:
+    """How the search index's `hidden` flag (hidden from an ordinary reader) applies to
+    `reader`, so search shows exactly `Comment.objects.visible_to(reader)`:
+
+    - ("all", []): the reader sees hidden comments too;
+    - ("include", ids): hidden-flagged comments the reader may still see (their own hidden
+      comments and the replies below them);
+    - ("exclude", ids): hidden-flagged comments hidden from this reader (for "until rated": the
+      subtrees of hidden comments they rated); the other flagged ones they see.
+    """
+    choice = reader.hidden_comment_choice
+    if choice == "always":
+        return "all", []
+    if not reader.is_authenticated:
+        return "include", []
+    hidden = Comment.objects.filter(score__lt=rules.hide_threshold()).only("story_id", "path")
+    if choice == "until_rated":
+        rated = hidden.filter(ratings__rater=reader).exclude(author=reader)
+        ids = Comment.objects.filter(_subtrees_q(rated)).values_list("pk", flat=True)
+        return "exclude", list(ids)
+    own = hidden.filter(author=reader)
+    ids = Comment.objects.visible_to(reader).filter(_subtrees_q(own)).values_list("pk", flat=True)
+    return "include", list(ids)
+
+
+def _ancestors_or_self():
+    """Comments of the outer comment's story whose path starts the outer comment's path."""
+    return (
+        Comment.objects.filter(story_id=OuterRef("story_id"))
+        .annotate(below=ExpressionWrapper(OuterRef("path"), output_field=models.TextField()))
+        .filter(below__startswith=F("path"))
+    )
+
+
+def hides_q(reader) -> Q | None:
+    """Hidden comments that take themselves and their replies out of `reader`'s view (None:
+    none do). Twin of `Comment.hides_from`; tests hold the two to the same answers.
+
+    A hidden comment hides from everyone but its author, except from trusted readers who
+    chose to see hidden comments always, or until they have rated them.
+    """
+    choice = reader.hidden_comment_choice
+    if choice == "always":
+        return None
+    hiders = Q(score__lt=rules.hide_threshold())
+    if reader.is_authenticated:
+        hiders &= ~Q(author_id=reader.pk)
+        if choice == "until_rated":
+            hiders &= Exists(Rating.objects.filter(comment=OuterRef("pk"), rater_id=reader.pk))
+    return hiders
+
 
 class Comment(models.Model):
     class State(models.TextChoices):
@@ -44,6 +141,10 @@ class Comment(models.Model):
     )
     # 0 for a reply to the story; stored so a thread can be laid out without walking parents.
     depth = models.PositiveSmallIntegerField(default=0)
+    # The numbers from the top-level comment down to this one, each followed by "/" ("3/17/"):
+    # a subtree is every comment whose path starts with its root's, so "is this comment under
+    # a hidden one?" is a question the database can answer.
+    path = models.TextField(default="", editable=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
     )
@@ -125,13 +226,29 @@ class Comment(models.Model):
         )
 
     def can_be_removed_by(self, user) -> bool:
-        return getattr(user, "is_editor", False) and self.state == self.State.SHOWN
+        return user.is_editor and self.state == self.State.SHOWN
+
+    def hides_from(self, reader, rated_by_reader) -> bool:
+        """Whether this comment takes itself and its replies out of `reader`'s view; the twin
+        of `hides_q` for comments already in memory (`rated_by_reader`: ids of comments the
+        reader rated)."""
+        if not self.is_hidden:
+            return False
+        choice = reader.hidden_comment_choice
+        if choice == "always" or (reader.is_authenticated and self.author_id == reader.pk):
+            return False
+        if choice == "until_rated":
+            return self.pk in rated_by_reader
+        return True
+
+    def path_below(self, parent: "Comment | None") -> str:
+        return (parent.path if parent is not None else "") + f"{self.number}/"
 
     def rating_refusal(self, user, *, trusted: bool) -> str:
         """Why `user` may not rate this comment, or "" if they may. A confirmed member may rate
         someone else's shown comment; hidden ones only if trusted. (Which values they may give
         is the rating service's business.)"""
-        if not getattr(user, "is_member", False):
+        if not user.is_member:
             return "Only members with a confirmed e-mail address may rate comments."
         if user.pk == self.author_id:
             return "You cannot rate your own comment."

@@ -24,7 +24,6 @@ class ReaderChoices:
     options: ViewOptions
     display_forced: bool  # the display came from this request's parameters
     large_thread_display: Display
-    hidden_comments: str  # always / never / until_rated (trusted readers only)
 
 
 def stored_options(request) -> ViewOptions:
@@ -53,12 +52,10 @@ def reader_choices(request) -> ReaderChoices:
     )
     user = request.user
     forced = params.get("display") in Display._value2member_map_
+    large = Display.THREADED
     if user.is_authenticated:
         large = _choice(Display, user.large_thread_display, Display.THREADED)
-        hidden = user.hidden_comments
-    else:
-        large, hidden = Display.THREADED, "never"
-    return ReaderChoices(options, forced, large, hidden)
+    return ReaderChoices(options, forced, large)
 
 
 def parse_options(data) -> ViewOptions:

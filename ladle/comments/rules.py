@@ -32,3 +32,7 @@ def mojo_rules() -> MojoRules:
 
 def large_thread() -> int:
     return settings.LADLE_LARGE_THREAD
+
+
+# The longest comment body accepted, in characters, on every form and the API (docs/rules.md).
+COMMENT_BODY_MAX = 20_000

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ladle.accounts.models import User
+from ladle.accounts.models import User, Visitor
 from ladle.lib.markup import render
 from ladle.lib.ranking import Mojo, RatedComment, Trust, compute_mojo, mean_score
 from ladle.moderation.services import log_action
@@ -29,10 +29,14 @@ from ladle.stories.models import Story
 from . import rules
 from .models import Comment, Rating
 
+# Whom the search index and the counters are kept for: a reader who is not logged in.
+PUBLIC = Visitor()
 SUBJECT_MAX = 50
+BODY_MAX = rules.COMMENT_BODY_MAX
 
 
-def _check_text(subject: str, body: str) -> tuple[str, str]:
+def check_text(subject: str, body: str) -> tuple[str, str]:
+    """The subject and body as they will be stored, or a ValidationError per field."""
     subject, body = subject.strip(), body.strip()
     errors = {}
     if not subject:
@@ -41,11 +45,31 @@ def _check_text(subject: str, body: str) -> tuple[str, str]:
         errors["subject"] = (
             f"The subject may be at most {SUBJECT_MAX} characters (it has {len(subject)})."
         )
+    if "\x00" in subject + body:
+        errors.setdefault("body", "The text contains a NUL character; remove it and try again.")
     if not body:
         errors["body"] = "Write something in the comment."
+    elif len(body) > BODY_MAX:
+        errors["body"] = (
+            f"A comment may be at most {BODY_MAX:,} characters long (this one has {len(body):,})."
+        )
     if errors:
         raise ValidationError(errors)
     return subject, body
+
+
+def _count_comments(story: Story) -> None:
+    """The story's shown comments, and how many of them the community's ratings hide from an
+    ordinary reader (hidden comments and the replies below them)."""
+    shown = Comment.objects.for_story(story).shown()
+    story.comment_count = shown.count()
+    story.hidden_comment_count = story.comment_count - shown.not_hidden_from(PUBLIC).count()
+
+
+def _index(comment: Comment, story: Story | None = None) -> None:
+    """Keep the comment's search entry current (in the caller's transaction)."""
+    public = Comment.objects.filter(pk=comment.pk).not_hidden_from(PUBLIC).exists()
+    index_comment(comment, story, hidden=not public)
 
 
 def _touch_thread(story_id: int) -> None:
@@ -59,9 +83,16 @@ def _lock_story(story_id: int) -> Story:
 
 def _recount(story: Story, *parents: Comment | None) -> None:
     """Recompute cached counters from the comment rows (call with the story locked)."""
-    story.comment_count = Comment.objects.for_story(story).shown().count()
+    _count_comments(story)
     story.thread_revision += 1
-    story.save(update_fields=["comment_count", "last_comment_number", "thread_revision"])
+    story.save(
+        update_fields=[
+            "comment_count",
+            "hidden_comment_count",
+            "last_comment_number",
+            "thread_revision",
+        ]
+    )
     for parent in parents:
         if parent is not None:
             parent.reply_count = parent.replies.shown().count()
@@ -85,9 +116,9 @@ def post_comment(
     (about a submission rather than its topic) exist only on queued stories; a reply to an
     editorial comment is editorial too.
     """
-    if not getattr(author, "is_member", False):
+    if not author.is_member:
         raise PermissionDenied("Only members with a confirmed e-mail address may post comments.")
-    subject, body = _check_text(subject, body)
+    subject, body = check_text(subject, body)
     body_html = render(body, markup=markup)
     with transaction.atomic():
         story = _lock_story(story.pk)
@@ -95,14 +126,15 @@ def post_comment(
             raise PermissionDenied("This story does not take new comments.")
         if parent is not None:
             parent = Comment.objects.select_for_update().get(pk=parent.pk)
-            if parent.story_id != story.pk or parent.state != Comment.State.SHOWN:
-                raise ValidationError("You can only reply to a comment that is shown.")
+            replyable = Comment.objects.visible_to(author).filter(pk=parent.pk, story=story)
+            if not replyable.exists():
+                raise ValidationError("You can only reply to a comment that is shown to you.")
         # An untrusted member's comment starts hidden: their mojo as its score, no ratings.
         author_row = User.objects.get(pk=author.pk)
         start_score = author_row.mojo if author_row.trust is Trust.UNTRUSTED else None
         editorial = story.is_queued() and (editorial or bool(parent and parent.editorial))
         story.last_comment_number += 1
-        comment = Comment.objects.create(
+        comment = Comment(
             editorial=editorial,
             score=start_score,
             story=story,
@@ -116,15 +148,18 @@ def post_comment(
             body_html=body_html,
             created_at=timezone.now(),
         )
+        comment.path = comment.path_below(parent)
+        comment.save(force_insert=True)
         _recount(story, parent)
-        notify_reply(comment)
-        index_comment(comment, story)
+        if parent is not None and Comment.objects.visible_to(parent.author).filter(pk=comment.pk):
+            notify_reply(comment)
+        _index(comment, story)
     return comment
 
 
 def edit_comment(*, comment: Comment, editor, subject: str, body: str, now=None) -> Comment:
     """The author rewrites their comment within the edit window and while it has no replies."""
-    subject, body = _check_text(subject, body)
+    subject, body = check_text(subject, body)
     with transaction.atomic():
         _lock_story(comment.story_id)
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
@@ -134,8 +169,32 @@ def edit_comment(*, comment: Comment, editor, subject: str, body: str, now=None)
         comment.body_html = render(body, markup=comment.markup)
         comment.edited_at = timezone.now()
         comment.save(update_fields=["subject", "body", "body_html", "edited_at"])
-        index_comment(comment)
+        _index(comment)
         _touch_thread(comment.story_id)
+    return comment
+
+
+def correct_comment(*, comment: Comment, moderator, subject: str, body: str) -> Comment:
+    """A moderator corrects a comment's subject and body (from the admin). Logged publicly."""
+    if not moderator.is_editor:
+        raise PermissionDenied("Only moderators may correct comments.")
+    subject, body = check_text(subject, body)
+    with transaction.atomic():
+        story = _lock_story(comment.story_id)
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        comment.subject, comment.body = subject, body
+        comment.body_html = render(body, markup=comment.markup)
+        comment.edited_at = timezone.now()
+        comment.save(update_fields=["subject", "body", "body_html", "edited_at"])
+        _index(comment, story)
+        _touch_thread(story.pk)
+        log_action(
+            moderator=moderator,
+            action="correct_comment",
+            reason="Corrected by a moderator.",
+            target=f"comment #{comment.number} on “{story.title}”",
+            url=comment.get_absolute_url(),
+        )
     return comment
 
 
@@ -149,7 +208,7 @@ def delete_comment(*, comment: Comment, member) -> None:
             raise PermissionDenied("You cannot delete this comment.")
         comment.state = Comment.State.DELETED
         comment.save(update_fields=["state"])
-        index_comment(comment, story)
+        _index(comment, story)
         _recount(story, comment.parent)
 
 
@@ -170,7 +229,7 @@ def remove_comment(*, comment: Comment, moderator, reason: str) -> Comment:
         comment.removal_reason = reason
         comment.removed_by = moderator
         comment.save(update_fields=["state", "removal_reason", "removed_by"])
-        index_comment(comment, story)
+        _index(comment, story)
         _touch_thread(story.pk)
         log_action(
             moderator=moderator,
@@ -197,6 +256,17 @@ def _check_rating(*, comment: Comment, rater, trusted: bool, value: int | None =
             raise ValidationError({"value": "Choose one of the ratings offered."})
 
 
+def _mark_subtree(comment: Comment) -> None:
+    """A comment crossed the hide threshold: tell the search index which comments of its
+    subtree an ordinary reader can now find."""
+    subtree = Comment.objects.subtree_of(comment)
+    public = set(subtree.not_hidden_from(PUBLIC).values_list("pk", flat=True))
+    mark_hidden(
+        hidden=[pk for pk in subtree.values_list("pk", flat=True) if pk not in public],
+        public=list(public),
+    )
+
+
 def _lock_for_rating(comment: Comment) -> tuple[User, Comment]:
     """Author, then story (its thread revision moves), then comment: the story-before-comment
     order every comment write uses, so raters and posters never deadlock."""
@@ -218,8 +288,12 @@ def _rescore(comment: Comment, author: User) -> None:
         score = comment.score  # an untrusted start score stays until someone rates
     comment.score, comment.rating_count = score, count
     comment.save(update_fields=["score", "rating_count"])
-    mark_hidden(comment)
-    _touch_thread(comment.story_id)
+    story = Story.objects.get(pk=comment.story_id)  # locked by _lock_for_rating
+    if comment.is_hidden != was_hidden:
+        _mark_subtree(comment)
+        _count_comments(story)
+    story.thread_revision += 1
+    story.save(update_fields=["comment_count", "hidden_comment_count", "thread_revision"])
     refresh_mojo(member=author)
     if comment.is_hidden and not was_hidden:
         alert_moderators(
@@ -234,7 +308,7 @@ def rate_comment(*, comment: Comment, rater, value: int) -> Comment:
     Nobody rates their own comment; only trusted members (staff included) may give 0 ("hide")
     and rate hidden comments. Locks the author's row, then the comment's row.
     """
-    trusted = getattr(rater, "is_trusted", False)
+    trusted = rater.is_trusted
     with transaction.atomic():
         author, comment = _lock_for_rating(comment)
         _check_rating(comment=comment, rater=rater, trusted=trusted, value=value)

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from ladle.accounts.models import Visitor
 from ladle.lib.timefmt import scoop_datetime
 
 from .display import ArrangedThread, Display, ViewOptions, arrange
@@ -84,7 +84,7 @@ def anonymous_story_thread(story, choices: ReaderChoices, *, editorial=None) -> 
     )
     cached = cache.get(key)
     if cached is None:
-        thread = story_thread(story, AnonymousUser(), choices, editorial=editorial)
+        thread = story_thread(story, Visitor(), choices, editorial=editorial)
         html = render_to_string("comments/_thread.html", {"thread": thread.thread, "story": story})
         cached = {
             "html": html,
@@ -102,10 +102,6 @@ def anonymous_story_thread(story, choices: ReaderChoices, *, editorial=None) -> 
         editorial=cached["editorial"],
         hidden_total=cached["hidden_total"],
     )
-
-
-def _trusted(reader) -> bool:
-    return reader.is_authenticated and reader.is_trusted
 
 
 def _reader_ratings(reader, comments_filter: Q) -> dict[int, int]:
@@ -129,7 +125,7 @@ def annotate(
     """
     ratings = ratings or {}
     numbers = {c.pk: c.number for c in comments}
-    trusted = _trusted(reader)
+    trusted = reader.is_trusted
     zone = timezone.get_current_timezone()
     now = timezone.now()
     menus = _rating_menus(rating_choices(may_hide=trusted))
@@ -176,21 +172,13 @@ def _rating_menus(choices: list[tuple[int, str]]) -> dict[int | None, str]:
     return menus
 
 
-def shows_for(reader, choices: ReaderChoices, ratings: dict[int, int]):
-    """Whether `reader` sees a comment (its replies go with it when not)."""
-    trusted = _trusted(reader)
-    hidden_choice = choices.hidden_comments if trusted else "never"
+def shows_for(reader, rated_by_reader):
+    """Whether `reader` sees a comment, given that they see its parent: the in-memory twin of
+    `Comment.objects.in_thread_for` for one story's comments (a comment that hides from the
+    reader takes its replies with it)."""
 
     def shows(comment: Comment) -> bool:
-        if not comment.is_hidden:
-            return True
-        if reader.is_authenticated and comment.author_id == reader.pk:
-            return True  # authors always see their own comments, marked as hidden
-        if hidden_choice == "always":
-            return True
-        if hidden_choice == "until_rated":
-            return comment.pk not in ratings
-        return False
+        return not comment.hides_from(reader, rated_by_reader)
 
     return shows
 
@@ -204,15 +192,16 @@ def story_thread(
     unless `editorial` asks for them. Comments after `new_since` are marked new.
     """
     everything = list(Comment.objects.for_story(story).shown().with_authors())
-    if editorial is None:
-        editorial = story.is_queued()
+    # Editorial comments leave a story once it is published (`in_thread_for`); editors may
+    # still ask to see them.
+    editorial = story.is_queued() or (bool(editorial) and reader.is_editor)
     comments = [c for c in everything if editorial or not c.editorial]
     ratings = _reader_ratings(reader, Q(comment__story=story))
     annotate(comments, reader, ratings, new_since=new_since)
     arranged = arrange(
         comments,
         options=choices.options,
-        shows=shows_for(reader, choices, ratings),
+        shows=shows_for(reader, ratings),
         large_thread_at=large_thread(),
         large_thread_display=choices.large_thread_display,
         display_forced=choices.display_forced,
@@ -253,7 +242,7 @@ def subthread(
         if row.pk == comment.pk:
             row.parent_number = comment.parent_number
     annotate(rows, reader, ratings)
-    shows = shows_for(reader, choices, ratings)
+    shows = shows_for(reader, ratings)
     options = ViewOptions(Display.NESTED, choices.options.rating_sort, choices.options.age_sort)
     arranged = arrange(
         rows,

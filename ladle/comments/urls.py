@@ -6,13 +6,13 @@ app_name = "comments"
 
 urlpatterns = [
     path("comments/display/", views.set_display, name="set_display"),
-    path("story/<int:story_pk>/comments/new/", views.post, name="post"),
-    path("story/<int:story_pk>/comments/<int:number>/", views.permalink, name="permalink"),
-    path("story/<int:story_pk>/comments/<int:number>/full/", views.fragment, name="fragment"),
-    path("story/<int:story_pk>/comments/<int:number>/reply/", views.post, name="reply"),
-    path("story/<int:story_pk>/comments/<int:number>/rate/", views.rate, name="rate"),
-    path("story/<int:story_pk>/comments/<int:number>/ratings/", views.ratings, name="ratings"),
-    path("story/<int:story_pk>/comments/<int:number>/edit/", views.edit, name="edit"),
-    path("story/<int:story_pk>/comments/<int:number>/delete/", views.delete, name="delete"),
-    path("story/<int:story_pk>/comments/<int:number>/remove/", views.remove, name="remove"),
+    path("story/<id:story_pk>/comments/new/", views.post, name="post"),
+    path("story/<id:story_pk>/comments/<id:number>/", views.permalink, name="permalink"),
+    path("story/<id:story_pk>/comments/<id:number>/full/", views.fragment, name="fragment"),
+    path("story/<id:story_pk>/comments/<id:number>/reply/", views.post, name="reply"),
+    path("story/<id:story_pk>/comments/<id:number>/rate/", views.rate, name="rate"),
+    path("story/<id:story_pk>/comments/<id:number>/ratings/", views.ratings, name="ratings"),
+    path("story/<id:story_pk>/comments/<id:number>/edit/", views.edit, name="edit"),
+    path("story/<id:story_pk>/comments/<id:number>/delete/", views.delete, name="delete"),
+    path("story/<id:story_pk>/comments/<id:number>/remove/", views.remove, name="remove"),
 ]

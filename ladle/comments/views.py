@@ -35,12 +35,13 @@ def _story(request, story_pk: int) -> Story:
     )
 
 
-def _comment(story: Story, number: int, reader=None) -> Comment:
-    """A shown comment of `story`; with `reader`, annotated for rendering on its own."""
+def _comment(story: Story, number: int, reader, *, annotated: bool = True) -> Comment:
+    """A comment of `story` that has a place in `reader`'s thread (404 for anyone else),
+    annotated for rendering on its own."""
     comment = get_object_or_404(
-        Comment.objects.for_story(story).shown().with_authors(), number=number
+        Comment.objects.for_story(story).in_thread_for(reader).with_authors(), number=number
     )
-    if reader is not None:
+    if annotated:
         annotate([comment], reader)
     return comment
 
@@ -70,7 +71,7 @@ def post(request, story_pk: int, number: int | None = None):
         data = form.cleaned_data
         if "preview" in request.POST:
             try:
-                services._check_text(data["subject"], data["body"])
+                services.check_text(data["subject"], data["body"])
             except ValidationError as error:
                 add_service_errors(form, error)
             preview_html = services.preview(body=data["body"], markup=data["markup"])
@@ -164,9 +165,11 @@ def remove(request, story_pk: int, number: int):
 
 def _single(request, story: Story, number: int, *, always: bool = False):
     """One comment as the reader sees it in a thread, for htmx swaps; 404 if hidden from them."""
-    comments = subthread(
-        story, _comment(story, number), request.user, reader_choices(request), always_root=always
-    )
+    if always:  # the reader just acted on it (a rating may have hidden it from them)
+        root = get_object_or_404(Comment.objects.for_story(story).shown(), number=number)
+    else:
+        root = _comment(story, number, request.user, annotated=False)
+    comments = subthread(story, root, request.user, reader_choices(request), always_root=always)
     entries = comments.thread.entries
     if not entries:
         raise Http404("This comment is hidden.")
@@ -192,7 +195,7 @@ def rate(request, story_pk: int, number: int):
     if not request.user.is_authenticated:
         return redirect_to_login(_story(request, story_pk).get_absolute_url())
     story = _story(request, story_pk)
-    comment = _comment(story, number)
+    comment = _comment(story, number, request.user, annotated=False)
     if "withdraw" in request.POST:
         services.withdraw_rating(comment=comment, rater=request.user)
     else:
@@ -226,7 +229,7 @@ def ratings(request, story_pk: int, number: int):
     story = _story(request, story_pk)
     comment, _ = _single(request, story, number)
     rows = list(comment.ratings.select_related("rater").order_by("-value", "created_at"))
-    trusted = request.user.is_authenticated and request.user.is_trusted
+    trusted = request.user.is_trusted
     shown = [r for r in rows if trusted or r.value > 0]
     return render(
         request,

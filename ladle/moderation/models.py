@@ -21,7 +21,7 @@ class LogEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.moderator}: {self.action} {self.target}"
 
-    ACTION_LABELS = {"remove_comment": "removed"}
+    ACTION_LABELS = {"remove_comment": "removed", "correct_comment": "corrected"}
 
     @property
     def action_label(self) -> str:

@@ -28,7 +28,7 @@ def create_poll(
 ) -> Poll:
     """An editor creates a poll, attached to `story` or standalone with a story of its own for
     its comments. A current poll replaces the previous one in the sidebar."""
-    if not getattr(editor, "is_editor", False):
+    if not editor.is_editor:
         raise PermissionDenied("Only editors create polls.")
     question = question.strip()
     answers = [a.strip() for a in answers if a.strip()]
@@ -74,7 +74,7 @@ def vote_in_poll(*, poll: Poll, voter, answer_ids: list[int]) -> Ballot:
     The unique (poll, voter) constraint refuses a second ballot even from concurrent requests;
     the counts are recomputed from the ballots under the poll's row lock.
     """
-    if not getattr(voter, "is_member", False):
+    if not voter.is_member:
         raise PermissionDenied("Only members with a confirmed e-mail address vote in polls.")
     answer_ids = sorted(set(answer_ids))
     if not answer_ids:

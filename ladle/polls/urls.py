@@ -6,6 +6,6 @@ app_name = "polls"
 
 urlpatterns = [
     path("polls/new/", views.new_poll, name="new"),
-    path("polls/<int:pk>/", views.poll, name="poll"),
-    path("polls/<int:pk>/vote/", views.vote, name="vote"),
+    path("polls/<id:pk>/", views.poll, name="poll"),
+    path("polls/<id:pk>/vote/", views.vote, name="vote"),
 ]

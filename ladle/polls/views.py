@@ -15,7 +15,7 @@ from .models import Poll
 def poll(request, pk: int):
     """A poll's page: the question, results or the ballot, and its story for discussion."""
     poll = get_object_or_404(Poll.objects.select_related("story"), pk=pk)
-    if not poll.story.is_published() and not getattr(request.user, "is_editor", False):
+    if not poll.story.is_readable_by(request.user):
         return render(request, "404.html", status=404)
     return redirect(poll.story.get_absolute_url() + "#poll")
 
@@ -39,7 +39,7 @@ def vote(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def new_poll(request):
-    if not getattr(request.user, "is_editor", False):
+    if not request.user.is_editor:
         raise PermissionDenied("Only editors create polls.")
     form = PollForm(request.POST if request.method == "POST" else None)
     poll = run_form(

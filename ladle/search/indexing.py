@@ -48,14 +48,13 @@ def index_story(story) -> None:
     )
     if story.status == story.Status.PUBLISHED:
         # Editorial comments leave the thread (and the search) once the story is published.
-        from ladle.comments.models import Comment
-
-        editorial = Comment.objects.filter(story=story, editorial=True).values("pk")
+        editorial = story.comments.filter(editorial=True).values("pk")
         SearchEntry.objects.filter(kind=Kind.COMMENT, object_id__in=editorial).update(visible=False)
 
 
-def index_comment(comment, story=None) -> None:
-    """A comment: removed and deleted ones are not findable; hidden ones only by the trusted."""
+def index_comment(comment, story=None, *, hidden: bool) -> None:
+    """A comment: removed and deleted ones are not findable. `hidden`: the comment is in a
+    hidden subtree, so an ordinary reader may not find it (see `mark_hidden`)."""
     story = story or comment.story
     if comment.state != comment.State.SHOWN:
         SearchEntry.objects.filter(kind=Kind.COMMENT, object_id=comment.pk).delete()
@@ -74,7 +73,7 @@ def index_comment(comment, story=None) -> None:
         date=comment.created_at,
         visible=published and not comment.editorial,
         visible_from=story.published_at,
-        hidden=comment.is_hidden,
+        hidden=hidden,
     )
 
 
@@ -112,32 +111,9 @@ def index_poll(poll) -> None:
     )
 
 
-def rebuild() -> int:
-    """Index everything again (after an import, or to repair the index)."""
-    from ladle.accounts.models import User
-    from ladle.comments.models import Comment
-    from ladle.polls.models import Poll
-    from ladle.stories.models import Story
-
-    SearchEntry.objects.all().delete()
-    count = 0
-    for story in Story.objects.select_related("section", "author").iterator():
-        index_story(story)
-        count += 1
-    for comment in Comment.objects.select_related("story", "story__section", "author").iterator():
-        index_comment(comment, comment.story)
-        count += 1
-    for member in User.objects.iterator():
-        index_member(member)
-        count += 1
-    for poll in Poll.objects.select_related("story", "story__author").prefetch_related("answers"):
-        index_poll(poll)
-        count += 1
-    return count
-
-
-def mark_hidden(comment) -> None:
-    """A rating moved a comment across the hide threshold (or not): keep the flag current."""
-    SearchEntry.objects.filter(kind=Kind.COMMENT, object_id=comment.pk).update(
-        hidden=comment.is_hidden
-    )
+def mark_hidden(*, hidden: list[int], public: list[int]) -> None:
+    """A rating moved a comment across the hide threshold: the comments of its subtree that an
+    ordinary reader may no longer (`hidden`) or again (`public`) find."""
+    for ids, flag in ((hidden, True), (public, False)):
+        if ids:
+            SearchEntry.objects.filter(kind=Kind.COMMENT, object_id__in=ids).update(hidden=flag)

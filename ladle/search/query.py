@@ -31,7 +31,11 @@ class Search:
     date_from: date | None = None
     date_to: date | None = None
     newest_first: bool = False
-    trusted: bool = False
+    # How hidden comments apply to the reader (`comments.models.hidden_search_exceptions`):
+    # "all" finds them all; "include" finds only those in `hidden_ids`; "exclude" finds all
+    # but those in `hidden_ids`.
+    hidden_mode: str = "include"
+    hidden_ids: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -74,8 +78,13 @@ def _filters(search: Search) -> tuple[list[str], list]:
     now = timezone.now()
     where = ["e.visible = %s", "(e.visible_from IS NULL OR e.visible_from <= %s)"]
     params: list = [True, now]
-    if not search.trusted:
-        where.append("e.hidden = %s")
+    # Only comments carry the hidden flag, so the id lists need no kind.
+    ids = ", ".join(str(int(i)) for i in search.hidden_ids)
+    if search.hidden_mode == "include":
+        where.append("(e.hidden = %s" + (f" OR e.object_id IN ({ids}))" if ids else ")"))
+        params.append(False)
+    elif search.hidden_mode == "exclude" and ids:
+        where.append(f"(e.hidden = %s OR e.object_id NOT IN ({ids}))")
         params.append(False)
     if search.kinds:
         where.append("e.kind IN (" + ", ".join(["%s"] * len(search.kinds)) + ")")

@@ -1,6 +1,8 @@
 from django.core.paginator import Page, Paginator
 from django.shortcuts import render
 
+from ladle.comments.models import hidden_search_exceptions
+
 from . import query
 from .forms import SearchForm
 
@@ -38,8 +40,8 @@ def search(request):
                 date_from=data["date_from"],
                 date_to=data["date_to"],
                 newest_first=data["order"] == "newest",
-                trusted=request.user.is_authenticated and request.user.is_trusted,
             )
+            search.hidden_mode, search.hidden_ids = hidden_search_exceptions(request.user)
             hits, total = query.run(search, offset=(number - 1) * PER_PAGE, limit=PER_PAGE)
             paginator = Paginator(_Hits(total), PER_PAGE)
             context.update(

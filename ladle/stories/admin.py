@@ -1,5 +1,10 @@
+"""The Django admin for the magazine. Story saves go through `services.save_story`, like the
+site's own editor: text rendered and sanitized, a version kept, the search index updated,
+counters never written. Stories are hidden, not deleted (their comments and numbers stay)."""
+
 from django.contrib import admin
 
+from . import services
 from .models import Section, Story, Topic
 
 
@@ -22,8 +27,46 @@ class StoryAdmin(admin.ModelAdmin):
     search_fields = ("title", "intro")
     raw_id_fields = ("author",)
     filter_horizontal = ("topics",)
+    fields = (
+        "title",
+        "section",
+        "topics",
+        "author",
+        "intro",
+        "body",
+        "status",
+        "front_page",
+        "published_at",
+        "comment_status",
+        "last_comment_number",
+        "comment_count",
+    )
     readonly_fields = ("last_comment_number", "comment_count")
 
+    def get_readonly_fields(self, request, obj=None):
+        # The author of an existing story is part of its history, not an editable field.
+        return (*self.readonly_fields, "author") if obj else self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def save_model(self, request, obj, form, change):
-        obj.render_text()  # the same rendering and sanitizing as the site's own editor
-        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        saved = services.save_story(
+            editor=request.user,
+            story=obj if change else None,
+            author=data.get("author"),
+            title=data["title"],
+            intro=data["intro"],
+            body=data["body"],
+            section=data["section"],
+            topics=list(data["topics"]),
+            status=data["status"],
+            published_at=data["published_at"],
+            comment_status=data["comment_status"],
+            front_page=data["front_page"],
+        )
+        obj.pk = saved.pk
+
+    def save_related(self, request, form, formsets, change):
+        pass  # save_story set the topics

@@ -1,5 +1,7 @@
 """RSS 2.0 and Atom feeds: front page, sections, topics, diaries, and a story's comments."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -8,7 +10,6 @@ from django.utils.feedgenerator import Atom1Feed
 
 from ladle.accounts.models import User
 from ladle.comments.models import Comment
-from ladle.comments.rules import hide_threshold
 
 from .models import Section, Story, Topic
 
@@ -103,28 +104,34 @@ class DiaryFeed(StoryFeed):
         return Story.objects.published().diary_of(member)
 
 
+@dataclass(frozen=True)
+class Discussion:
+    """A story's comments as one reader may read them."""
+
+    story: Story
+    reader: object
+
+
 class CommentFeed(Feed):
-    """A story's comments, newest first (hidden, removed and editorial ones left out)."""
+    """A story's comments the reader may read, newest first (`Comment.objects.visible_to`)."""
 
     def get_object(self, request, pk):
-        return get_object_or_404(Story.objects.published(), pk=pk)
+        story = get_object_or_404(Story.objects.readable_by(request.user), pk=pk)
+        return Discussion(story, request.user)
 
-    def title(self, story):
-        return f"Comments on “{story.title}”"
+    def title(self, discussion):
+        return f"Comments on “{discussion.story.title}”"
 
-    def link(self, story):
-        return story.get_absolute_url()
+    def link(self, discussion):
+        return discussion.story.get_absolute_url()
 
-    def description(self, story):
-        return f"The discussion of “{story.title}” on {settings.LADLE_SITE_NAME}."
+    def description(self, discussion):
+        return f"The discussion of “{discussion.story.title}” on {settings.LADLE_SITE_NAME}."
 
-    def items(self, story):
-        if not story.shows_comments:
-            return []
+    def items(self, discussion):
         return (
-            Comment.objects.for_story(story)
-            .filter(state=Comment.State.SHOWN, editorial=False)
-            .exclude(score__lt=hide_threshold())
+            Comment.objects.for_story(discussion.story)
+            .visible_to(discussion.reader)
             .select_related("author")
             .order_by("-created_at")[:ITEMS]
         )

@@ -74,32 +74,33 @@ class StoryQuerySet(models.QuerySet):
         """Everything a story listing shows, in a fixed number of queries."""
         return self.select_related("section", "author").prefetch_related("topics")
 
-    def readable_by(self, user):
-        """What a reader may open by address: published stories, the voting queue, and (for
-        their author and editors) anything else."""
-        if getattr(user, "is_editor", False):
-            return self.all()
-        now = timezone.now()
-        readable = (
-            Q(status=Story.Status.PUBLISHED, published_at__lte=now)
-            | Q(status=Story.Status.VOTING)
-            | Q(status=Story.Status.EDIT_QUEUE, edit_queue_until__lte=now)
-        )
-        if user.is_authenticated:
-            readable |= Q(author=user)
-        return self.filter(readable)
+    def readable_by(self, reader):
+        """What `reader` may open by address (see `readable_q`)."""
+        return self.filter(readable_q(reader))
 
-    def visible_to(self, user):
-        """Published stories, plus every story for editors and a member's own unpublished ones.
 
-        Queued stories are read on the queue pages, never through this.
-        """
-        if getattr(user, "is_editor", False):
-            return self.all()
-        published = Q(status=Story.Status.PUBLISHED, published_at__lte=timezone.now())
-        if user.is_authenticated:
-            return self.filter(published | Q(author=user))
-        return self.filter(published)
+def readable_q(reader, prefix: str = "") -> Q:
+    """The one rule for who may read a story (docs/rules.md, *Who reads what*).
+
+    Everyone reads published stories whose time has come and stories the community is voting
+    on; a story's author reads it in every state; editors read everything. `prefix` applies
+    the rule through a relation (`"story__"` from comments).
+    """
+    if reader.is_editor:
+        return Q()
+    now = timezone.now()
+
+    def q(**lookups) -> Q:
+        return Q(**{prefix + name: value for name, value in lookups.items()})
+
+    readable = (
+        q(status=Story.Status.PUBLISHED, published_at__lte=now)
+        | q(status=Story.Status.VOTING)
+        | q(status=Story.Status.EDIT_QUEUE, edit_queue_until__lte=now)
+    )
+    if reader.is_authenticated:
+        readable |= q(author=reader.pk)
+    return readable
 
 
 DIARY_SECTION_SLUG = "diaries"
@@ -156,6 +157,10 @@ class Story(models.Model):
     last_comment_number = models.PositiveIntegerField(default=0, editable=False)
     # Shown comments, recomputed from the comment rows in every transaction that changes them.
     comment_count = models.PositiveIntegerField(default=0, editable=False)
+    # Of those, the ones the community's ratings hide from an ordinary reader (hidden comments
+    # and every reply below them), recomputed with comment_count and whenever a rating moves a
+    # comment across the hide threshold.
+    hidden_comment_count = models.PositiveIntegerField(default=0, editable=False)
     # Bumped by every change to the story's comments or their ratings: part of the cache key
     # of the rendered thread, so a change is seen at once by every server process.
     thread_revision = models.PositiveIntegerField(default=0, editable=False)
@@ -230,8 +235,18 @@ class Story(models.Model):
     def shows_comments(self) -> bool:
         return self.comment_status != self.CommentStatus.DISABLED
 
+    def is_readable_by(self, reader, now=None) -> bool:
+        """`readable_q` for one story already in memory."""
+        now = now or timezone.now()
+        return (
+            reader.is_editor
+            or (reader.is_authenticated and self.author_id == reader.pk)
+            or self.is_published(now)
+            or self.is_open_for_votes(now)
+        )
+
     def can_be_edited_by(self, user) -> bool:
-        return bool(getattr(user, "is_editor", False))
+        return user.is_editor
 
 
 class QueueVote(models.Model):

@@ -31,17 +31,39 @@ from .models import (
 )
 
 
+# The longest intro or body accepted, in characters (docs/rules.md).
+TEXT_MAX = 100_000
+# What a save of a story's text writes. Counters and the queue's tally are never among them:
+# only the services that compute them write them, under the story's row lock.
+TEXT_FIELDS = ["title", "slug", "intro", "body", "intro_html", "body_html", "body_word_count"]
+
+
 def _write_text(story: Story, *, title: str, intro: str, body: str) -> None:
     title, intro = title.strip(), intro.strip()
     errors = {}
     if not title:
         errors["title"] = "Give the story a title."
+    elif len(title) > 200:
+        errors["title"] = "Keep the title under 200 characters."
     if not intro:
         errors["intro"] = "Write an intro: it is what the front page shows."
+    for name, text in (("title", title), ("intro", intro), ("body", body)):
+        if len(text) > TEXT_MAX:
+            errors[name] = f"At most {TEXT_MAX:,} characters (this has {len(text):,})."
+        elif "\x00" in text:
+            errors[name] = "The text contains a NUL character; remove it and try again."
     if errors:
         raise ValidationError(errors)
     story.title, story.intro, story.body = title, intro, body
     story.render_text()
+
+
+def _save(story: Story, *fields: str) -> None:
+    """Insert a new story, or write only `fields` (and the text) of an existing one."""
+    if story.pk is None:
+        story.save()
+    else:
+        story.save(update_fields=[*TEXT_FIELDS, *fields, "updated_at"])
 
 
 def _keep_version(story: Story, changed_by) -> None:
@@ -81,7 +103,7 @@ def save_story(
     Publishing without a time publishes now; a future time schedules the story. Saving a
     published story keeps its previous text as a version.
     """
-    if not getattr(editor, "is_editor", False):
+    if not editor.is_editor:
         raise PermissionDenied("Only editors may write and edit stories.")
     story = story or Story(author=author or editor)
     with transaction.atomic():
@@ -94,7 +116,7 @@ def save_story(
         if status == Story.Status.PUBLISHED and published_at is None:
             published_at = story.published_at or timezone.now()
         story.published_at = published_at
-        story.save()
+        _save(story, "section", "status", "comment_status", "front_page", "published_at")
         story.topics.set(topics)
         index_story(story)
     return story
@@ -127,7 +149,7 @@ def write_diary_entry(
 ) -> Story:
     """Publish (or edit) an entry in the member's own diary: no review, never on the front
     page unless an editor promotes it."""
-    if not getattr(author, "is_member", False):
+    if not author.is_member:
         raise PermissionDenied("Only members with a confirmed e-mail address keep a diary.")
     if story is not None and story.author_id != author.pk:
         raise PermissionDenied("You can only edit your own diary.")
@@ -143,14 +165,14 @@ def write_diary_entry(
         else:
             _keep_version(story, author)
         _write_text(story, title=title, intro=intro, body=body)
-        story.save()
+        _save(story)
         story.topics.set(topics)
         index_story(story)
     return story
 
 
 def promote_to_front_page(*, story: Story, editor) -> Story:
-    if not getattr(editor, "is_editor", False):
+    if not editor.is_editor:
         raise PermissionDenied("Only editors may promote stories.")
     with transaction.atomic():
         story = Story.objects.select_for_update().get(pk=story.pk)
@@ -173,7 +195,7 @@ def submit_story(
     edit_queue: bool = False,
 ) -> Story:
     """A member submits a story for the community's vote, optionally via the edit queue."""
-    if not getattr(author, "is_member", False):
+    if not author.is_member:
         raise PermissionDenied("Only members with a confirmed e-mail address submit stories.")
     if section.slug == DIARY_SECTION_SLUG:
         raise ValidationError({"section": "Diary entries go in your diary, not the queue."})
@@ -207,7 +229,7 @@ def edit_queued_story(
         if story.author_id != author.pk or not story.is_in_edit_queue():
             raise PermissionDenied("Only the author may edit a story, and only in the edit queue.")
         _write_text(story, title=title, intro=intro, body=body)
-        story.save()
+        _save(story)
         story.topics.set(topics)
         index_story(story)
     return story
@@ -297,7 +319,7 @@ def vote_on_story(*, story: Story, voter, choice: int) -> Story:
     story's row is locked while the vote is added and the tally recomputed, so a publication
     happens exactly once however many votes arrive together.
     """
-    if not getattr(voter, "is_member", False):
+    if not voter.is_member:
         raise PermissionDenied("Only members with a confirmed e-mail address vote.")
     if choice not in QueueVote.Choice.values:
         raise ValidationError({"choice": "Choose one of the votes offered."})
@@ -328,7 +350,7 @@ def vote_on_story(*, story: Story, voter, choice: int) -> Story:
 
 def decide_queued_story(*, story: Story, editor, action: str) -> Story:
     """An editor publishes (front page or section), hides or sends back a queued story."""
-    if not getattr(editor, "is_editor", False):
+    if not editor.is_editor:
         raise PermissionDenied("Only editors decide on queued stories directly.")
     with transaction.atomic():
         story = Story.objects.select_for_update().select_related("section").get(pk=story.pk)

@@ -35,7 +35,7 @@ from .models import Hotlist, QueueVote, Section, Story, Topic
 
 
 def _page(request, queryset, number):
-    per_page = getattr(request.user, "stories_per_page", None) or settings.LADLE_STORIES_PER_PAGE
+    per_page = request.user.stories_per_page or settings.LADLE_STORIES_PER_PAGE
     paginator = Paginator(queryset, per_page)
     try:
         page = paginator.page(number)
@@ -181,7 +181,7 @@ def _story_context(request, story: Story) -> dict:
         "form": comment_form(story),
         "poll": poll,
         "poll_can_vote": bool(poll)
-        and getattr(request.user, "is_member", False)
+        and request.user.is_member
         and not poll.closed
         and not poll.ballots.filter(voter=request.user).exists(),
         "in_hotlist": bool(member) and Hotlist.objects.filter(member=member, story=story).exists(),
@@ -212,7 +212,7 @@ def story(request, pk: int, slug: str = ""):
 @require_http_methods(["GET", "POST"])
 def edit_story(request, pk: int | None = None):
     story = get_object_or_404(Story, pk=pk) if pk else None
-    if not getattr(request.user, "is_editor", False):
+    if not request.user.is_editor:
         raise PermissionDenied("Only editors may write and edit stories.")
     form = StoryForm(request.POST if request.method == "POST" else None, instance=story)
     saved = run_form(
@@ -247,7 +247,7 @@ def promote(request, pk: int):
 
 def history(request, pk: int):
     """Earlier versions of a published story, each with a readable diff to what replaced it."""
-    story = get_object_or_404(Story.objects.visible_to(request.user), pk=pk)
+    story = get_object_or_404(Story.objects.readable_by(request.user), pk=pk)
     versions = list(story.versions.select_related("changed_by"))
     newer_text = (story.title, story.intro, story.body)
     changes = []
@@ -370,7 +370,7 @@ def queued_story(request, pk: int):
         if story.is_published():
             return redirect(story)  # the queue decided; the story lives at its address now
         raise Http404("This story is not in the queue.")
-    editor = getattr(request.user, "is_editor", False)
+    editor = request.user.is_editor
     if story.is_in_edit_queue() and story.author_id != request.user.pk and not editor:
         raise Http404("This story is still being edited by its author.")
     votes = list(story.queue_votes.select_related("voter").order_by("created_at"))
@@ -387,7 +387,7 @@ def queued_story(request, pk: int):
             "post_at": post_at,
             "hide_at": hide_at,
             "can_vote": (
-                getattr(request.user, "is_member", False)
+                request.user.is_member
                 and my_vote is None
                 and story.author_id != request.user.pk
                 and story.is_open_for_votes()
@@ -494,7 +494,7 @@ def hotlist(request):
 
 @require_POST
 def toggle_hotlist(request, pk: int):
-    story = get_object_or_404(Story.objects.visible_to(request.user), pk=pk)
+    story = get_object_or_404(Story.objects.readable_by(request.user), pk=pk)
     if not request.user.is_authenticated:
         return redirect_to_login(story.get_absolute_url())
     if request.POST.get("action") == "remove":

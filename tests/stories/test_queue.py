@@ -245,7 +245,12 @@ class TestQueuePages:
         page = main_of(client.get(story.get_absolute_url()))
         assert "On topic" in page and "Typo in para 2" not in page
         assert "1 editorial" in page
-        assert "Typo in para 2" in main_of(client.get(story.get_absolute_url(), {"editorial": "1"}))
+        asked = {"editorial": "1"}
+        assert "Typo in para 2" not in main_of(client.get(story.get_absolute_url(), asked))
+        reader = client_for(make_member())
+        assert "Typo in para 2" not in main_of(reader.get(story.get_absolute_url(), asked))
+        editor = client_for(make_editor())
+        assert "Typo in para 2" in main_of(editor.get(story.get_absolute_url(), asked))
 
 
 @pytest.mark.django_db(transaction=True)
