@@ -30,7 +30,6 @@ from .models import (
     Topic,
 )
 
-
 # The longest intro or body accepted, in characters (docs/rules.md).
 TEXT_MAX = 100_000
 # What a save of a story's text writes. Counters and the queue's tally are never among them:
