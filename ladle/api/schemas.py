@@ -40,7 +40,7 @@ class StorySummary(Schema):
     section: SectionOut
     topics: list[str]
     author: MemberOut
-    published_at: datetime
+    published_at: datetime | None
     front_page: bool
     comment_count: int
     word_count: int

@@ -194,3 +194,31 @@ def test_tokens_are_made_and_revoked_on_the_settings_page():
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert client_for(make_member()).post(f"/settings/tokens/{token.pk}/revoke/").status_code == 404
+
+
+def test_a_removal_reason_is_escaped_in_the_sanitized_body_html(client):
+    story = make_story()
+    comment = make_comment(story)
+    from ladle.comments.services import remove_comment
+
+    remove_comment(
+        comment=comment, moderator=make_editor(), reason='<img src=x onerror="alert(1)">'
+    )
+    data = client.get(f"/api/stories/{story.pk}/comments?format=flat").json()
+    body = data["comments"][0]["body_html"]
+    assert "<img" not in body and "&lt;img src=x" in body
+
+
+def test_ids_too_large_for_the_database_are_refused_not_errors(client, member_key):
+    _, _, key = member_key
+    huge = 10**30
+    assert client.get(f"/api/stories/{huge}").status_code == 422
+    story = make_story()
+    response = client.post(
+        f"/api/stories/{story.pk}/comments",
+        {"subject": "Hi", "body": "There", "parent": huge},
+        content_type="application/json",
+        headers=bearer(key),
+    )
+    assert response.status_code == 422
+    assert client.get(f"/story/{huge}/x/").status_code == 404

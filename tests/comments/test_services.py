@@ -5,7 +5,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from ladle.comments.models import Comment
-from ladle.comments.services import delete_comment, edit_comment, post_comment, remove_comment
+from ladle.comments.services import (
+    delete_comment,
+    edit_comment,
+    post_comment,
+    rate_comment,
+    remove_comment,
+)
 from ladle.moderation.models import LogEntry
 from ladle.stories.models import Story
 from tests.conftest import make_comment, make_editor, make_member, make_story
@@ -133,3 +139,13 @@ def test_replying_to_a_removed_comment_is_refused():
     remove_comment(comment=comment, moderator=make_editor(), reason="spam")
     with pytest.raises(ValidationError):
         post_comment(story=story, author=make_member(), parent=comment, subject="s", body="b")
+
+
+def test_a_member_cannot_reply_to_a_comment_hidden_from_them():
+    story = make_story()
+    hidden = make_comment(story)
+    rate_comment(comment=hidden, rater=make_editor(), value=0)
+    with pytest.raises(ValidationError):
+        make_comment(story, parent=hidden)
+    # Its author still sees it, and may answer the replies it gets.
+    assert make_comment(story, parent=hidden, author=hidden.author).depth == 1

@@ -1,0 +1,353 @@
+"""Who reads what, on every read path: one fixture, every reader kind, the same answer.
+
+Each read path below is asked, through HTTP, which stories and comments of one fixture it shows
+to each kind of reader. The expected sets are written out by hand from docs/rules.md (*Who
+reads what*), not computed by the code under test. A new read path is added to PATHS, or it is
+not done.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from ladle.api.services import create_token
+from ladle.comments.services import post_comment, rate_comment, remove_comment
+from ladle.stories.models import Story
+from ladle.stories.services import decide_queued_story, submit_story
+from tests.conftest import client_for, main_of, make_editor, make_member, make_section
+from tests.conftest import make_story as _make_story
+
+pytestmark = pytest.mark.django_db
+
+WORD = "zebra"  # every title, subject and body carries it, for search
+
+
+def make_story(title, **kwargs):
+    return _make_story(title, intro=f"The intro, {WORD}.", **kwargs)
+
+
+def trusted(name, choice):
+    return make_member(name, mojo=4.5, mojo_comment_count=12, hidden_comments=choice)
+
+
+@dataclass
+class Site:
+    stories: dict
+    comments: dict
+    readers: dict
+
+
+def build() -> Site:
+    news = make_section("News")
+    editor = make_editor("Ed")
+    staff = make_editor("Staff")
+    staff.hidden_comments, staff.is_staff, staff.is_superuser = "always", True, True
+    staff.save(update_fields=["hidden_comments", "is_staff", "is_superuser"])
+    author = make_member("Author")
+    other = make_member("Other")
+    readers = {
+        "anonymous": None,
+        "member": make_member("Plain"),
+        "author": author,
+        "trusted_until_rated": trusted("Until", "until_rated"),
+        "trusted_always": trusted("Always", "always"),
+        "trusted_never": trusted("Never", "never"),
+        "staff": staff,
+    }
+    now = timezone.now()
+    published = make_story("[published]", section=news, editor=editor)
+    stories = {
+        "published": published,
+        "draft": make_story("[draft]", section=news, editor=editor, status=Story.Status.DRAFT),
+        "scheduled": make_story(
+            "[scheduled]", section=news, editor=editor, published_at=now + timedelta(days=1)
+        ),
+        "hidden_by_admin": make_story("[hidden_by_admin]", section=news, editor=editor),
+    }
+    queued = submit_story(author=author, title="[queued]", intro=WORD, section=news)
+    dumped = submit_story(author=author, title="[dumped]", intro=WORD, section=news)
+    stories |= {"queued": queued, "dumped": dumped}
+
+    def comment(story, subject, *, by=None, parent=None, editorial=False):
+        return post_comment(
+            story=story,
+            author=by or other,
+            parent=parent,
+            subject=subject,
+            body=f"«{subject}» {WORD}",
+            editorial=editorial,
+        )
+
+    comments = {}
+    comments["plain-one"] = comment(published, "plain-one")
+    comments["hidden-one"] = comment(published, "hidden-one", by=author)
+    comments["reply-one"] = comment(published, "reply-one", parent=comments["hidden-one"])
+    comments["reply-two"] = comment(published, "reply-two", parent=comments["reply-one"])
+    comments["hidden-two"] = comment(published, "hidden-two")
+    comments["removed-one"] = comment(published, "removed-one")
+    comments["queued-one"] = comment(queued, "queued-one")
+    comments["adminhidden-one"] = comment(stories["hidden_by_admin"], "adminhidden-one")
+    comments["dumped-one"] = comment(dumped, "dumped-one")
+    # The community hides two comments; the trusted "until rated" reader rated only the first.
+    rate_comment(comment=comments["hidden-one"], rater=editor, value=0)
+    rate_comment(comment=comments["hidden-one"], rater=readers["trusted_until_rated"], value=1)
+    rate_comment(comment=comments["hidden-two"], rater=editor, value=0)
+    remove_comment(comment=comments["removed-one"], moderator=editor, reason="Spam")
+    # An editorial comment on a queued story leaves with the queue once it is published.
+    later = submit_story(author=other, title="[published_after_queue]", intro=WORD, section=news)
+    comments["editorial-one"] = comment(later, "editorial-one", by=author, editorial=True)
+    stories["published_after_queue"] = decide_queued_story(
+        story=later, editor=editor, action="section"
+    )
+    # The queue dumps one story; an administrator hides another in the admin.
+    decide_queued_story(story=dumped, editor=editor, action="hide")
+    admin = client_for(staff)
+    story = stories["hidden_by_admin"]
+    response = admin.post(
+        f"/admin/stories/story/{story.pk}/change/",
+        {
+            "title": story.title,
+            "section": news.pk,
+            "intro": story.intro,
+            "body": "",
+            "status": Story.Status.HIDDEN,
+            "front_page": "on",
+            "published_at_0": timezone.localtime(story.published_at).strftime("%Y-%m-%d"),
+            "published_at_1": timezone.localtime(story.published_at).strftime("%H:%M:%S"),
+            "comment_status": story.comment_status,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert response["Location"] == "/admin/stories/story/"
+    stories = {name: Story.objects.get(pk=s.pk) for name, s in stories.items()}
+    return Site(stories, comments, readers)
+
+
+# What each reader may read, from docs/rules.md. Staff read every story; a story's author
+# reads their own in every state; everyone reads published and voting stories.
+READABLE_STORIES = {
+    "anonymous": {"published", "queued", "published_after_queue"},
+    "author": {"published", "queued", "dumped", "published_after_queue"},
+    "staff": {
+        "published",
+        "draft",
+        "scheduled",
+        "hidden_by_admin",
+        "queued",
+        "dumped",
+        "published_after_queue",
+    },
+}
+PUBLIC_COMMENTS = {"plain-one", "queued-one"}
+VISIBLE_COMMENTS = {
+    "anonymous": PUBLIC_COMMENTS,
+    "member": PUBLIC_COMMENTS,
+    # Authors see their own hidden comment, and what hangs below it.
+    "author": PUBLIC_COMMENTS | {"hidden-one", "reply-one", "reply-two", "dumped-one"},
+    # "Until rated": the hidden comment they rated is gone with its replies; the other stays.
+    "trusted_until_rated": PUBLIC_COMMENTS | {"hidden-two"},
+    "trusted_always": PUBLIC_COMMENTS | {"hidden-one", "reply-one", "reply-two", "hidden-two"},
+    "trusted_never": PUBLIC_COMMENTS,
+    "staff": PUBLIC_COMMENTS
+    | {"hidden-one", "reply-one", "reply-two", "hidden-two", "adminhidden-one", "dumped-one"},
+}
+
+
+def readable_stories(reader: str) -> set[str]:
+    return READABLE_STORIES.get(reader, READABLE_STORIES["anonymous"])
+
+
+def client_of(site: Site, reader: str) -> Client:
+    member = site.readers[reader]
+    return client_for(member) if member else Client()
+
+
+def api_headers(site: Site, reader: str) -> dict:
+    member = site.readers[reader]
+    if member is None:
+        return {}
+    _, key = create_token(member=member, name="visibility")
+    return {"Authorization": f"Bearer {key}"}
+
+
+def shown_subjects(text: str, site: Site) -> set[str]:
+    """Which fixture comments a page or document shows, by their unique body text."""
+    return {name for name in site.comments if f"«{name}»" in text}
+
+
+# --- Read paths for comments: each returns the set of comment names it shows to the reader. ---
+
+
+def story_pages(site, reader):
+    client = client_of(site, reader)
+    shown = set()
+    for story in site.stories.values():
+        response = client.get(story.get_absolute_url(), {"display": "nested"}, follow=True)
+        if response.status_code == 200:
+            shown |= shown_subjects(response.content.decode(), site)
+    return shown
+
+
+def permalinks(site, reader):
+    client = client_of(site, reader)
+    shown = set()
+    for name, comment in site.comments.items():
+        response = client.get(comment.get_absolute_url())
+        if response.status_code == 200 and f"«{name}»" in response.content.decode():
+            shown.add(name)
+    return shown
+
+
+def comment_fragments(site, reader):
+    client = client_of(site, reader)
+    shown = set()
+    for name, c in site.comments.items():
+        response = client.get(
+            f"/story/{c.story_id}/comments/{c.number}/full/", HTTP_HX_REQUEST="true"
+        )
+        if response.status_code == 200 and f"«{name}»" in response.content.decode():
+            shown.add(name)
+    return shown
+
+
+def comment_feeds(site, reader):
+    client = client_of(site, reader)
+    shown = set()
+    for story in site.stories.values():
+        for kind in ("rss", "atom"):
+            response = client.get(f"/story/{story.pk}/comments/{kind}/")
+            if response.status_code == 200:
+                shown |= shown_subjects(response.content.decode(), site)
+    return shown
+
+
+def search(site, reader):
+    response = client_of(site, reader).get("/search/", {"q": WORD, "kind": "comment"})
+    results = main_of(response)
+    return {n for n, c in site.comments.items() if f'href="{c.get_absolute_url()}"' in results}
+
+
+def recent_comments_box(site, reader):
+    response = client_of(site, reader).get("/")
+    page = response.content.decode()
+    box = page[page.index('class="box box-recent_comments') :]
+    box = box[: box.index("</section>")]
+    return {name for name, c in site.comments.items() if f">{c.subject}<" in box}
+
+
+def member_pages(site, reader):
+    client = client_of(site, reader)
+    shown = set()
+    for name in ("Author", "Other"):
+        page = client.get(f"/user/{name}/").content.decode()
+        shown |= {n for n, c in site.comments.items() if f">{c.subject}<" in page}
+    return shown
+
+
+def api_comments(site, reader):
+    client, headers = client_of(site, reader), api_headers(site, reader)
+    shown = set()
+    for story in site.stories.values():
+        response = client.get(f"/api/stories/{story.pk}/comments?format=flat", headers=headers)
+        if response.status_code == 200:
+            bodies = " ".join(c["body_html"] for c in response.json()["comments"])
+            shown |= shown_subjects(bodies, site)
+    return shown
+
+
+COMMENT_PATHS = [
+    story_pages,
+    permalinks,
+    comment_fragments,
+    comment_feeds,
+    search,
+    recent_comments_box,
+    member_pages,
+    api_comments,
+]
+# Paths whose scope is narrower than "every story the reader may read".
+PUBLISHED_ONLY = {search}
+NEWEST_ONLY = {recent_comments_box: 6}
+
+
+def expected_comments(site: Site, reader: str, path) -> set[str]:
+    expected = set(VISIBLE_COMMENTS[reader])
+    if path in PUBLISHED_ONLY:
+        published = {
+            c for c in expected if site.stories_by_pk[site.comments[c].story_id].is_published()
+        }
+        expected = published
+    if path in NEWEST_ONLY:
+        newest = sorted(expected, key=lambda c: site.comments[c].pk, reverse=True)
+        expected = set(newest[: NEWEST_ONLY[path]])
+    return expected
+
+
+READERS = list(VISIBLE_COMMENTS)
+
+
+@pytest.mark.parametrize("path", COMMENT_PATHS, ids=lambda p: p.__name__)
+def test_every_comment_read_path_shows_each_reader_exactly_what_the_rules_allow(path):
+    site = build()
+    site.stories_by_pk = {s.pk: s for s in site.stories.values()}
+    for reader in READERS:
+        assert path(site, reader) == expected_comments(site, reader, path), reader
+
+
+# --- Read paths for stories. ---
+
+
+def story_addresses(site, reader):
+    client = client_of(site, reader)
+    return {
+        name
+        for name, story in site.stories.items()
+        if client.get(story.get_absolute_url(), follow=True).status_code == 200
+    }
+
+
+def story_histories(site, reader):
+    client = client_of(site, reader)
+    return {
+        name
+        for name, story in site.stories.items()
+        if client.get(f"/story/{story.pk}/history/").status_code == 200
+    }
+
+
+def api_stories(site, reader):
+    client, headers = client_of(site, reader), api_headers(site, reader)
+    return {
+        name
+        for name, story in site.stories.items()
+        if client.get(f"/api/stories/{story.pk}", headers=headers).status_code == 200
+    }
+
+
+def member_page_stories(site, reader):
+    client = client_of(site, reader)
+    page = "".join(
+        client.get(f"/user/{name}/").content.decode() for name in ("Author", "Ed", "Other")
+    )
+    return {name for name, story in site.stories.items() if f">{story.title}<" in page}
+
+
+def story_search(site, reader):
+    results = main_of(client_of(site, reader).get("/search/", {"q": WORD}))
+    return {n for n, s in site.stories.items() if f'href="{s.get_absolute_url()}"' in results}
+
+
+STORY_PATHS = [story_addresses, story_histories, api_stories, member_page_stories, story_search]
+
+
+@pytest.mark.parametrize("path", STORY_PATHS, ids=lambda p: p.__name__)
+def test_every_story_read_path_shows_each_reader_exactly_the_stories_they_may_read(path):
+    site = build()
+    for reader in READERS:
+        expected = readable_stories(reader)
+        if path is story_search:  # search finds published stories only
+            expected = expected & {"published", "published_after_queue"}
+        assert path(site, reader) == expected, reader
