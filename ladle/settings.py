@@ -86,6 +86,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ladle.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -209,10 +210,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("LADLE_EMAIL_FROM", "Ladle <ladle@localhost>
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Site -----------------------------------------------------------------------------------
+# No form on the site needs more: the longest story text is 100,000 characters (docs/rules.md).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+
 LADLE_SITE_NAME = os.environ.get("LADLE_SITE_NAME", "Ladle")
 LADLE_STORIES_PER_PAGE = 8
 LADLE_COMMENT_EDIT_MINUTES = 15
-# Ratings (PRODUCT.md, *Ratings*): the labels name the scale; 0 is the trusted-only "hide".
+# Ratings (docs/rules.md, *Ratings*): the labels name the scale; 0 is the trusted-only "hide".
 LADLE_RATING_LABELS = {
     0: "Hide",
     1: "Worthless",
@@ -230,7 +234,7 @@ LADLE_MOJO = {
     "untrusted_below": 1.0,
     "min_rated_comments": 10,
 }
-# The submission queue (PRODUCT.md, *The queue*): a number of votes, or a percentage of the
+# The submission queue (docs/rules.md, *The queue*): a number of votes, or a percentage of the
 # members active (logged in) in the last LADLE_ACTIVE_MEMBER_DAYS days, such as "2%".
 LADLE_QUEUE_POST_AT = os.environ.get("LADLE_QUEUE_POST_AT", "4")
 LADLE_QUEUE_HIDE_AT = os.environ.get("LADLE_QUEUE_HIDE_AT", "-2")

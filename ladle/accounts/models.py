@@ -12,7 +12,7 @@ from ladle.comments.display import AgeSort, Display, RatingSort
 from ladle.comments.rules import mojo_rules
 from ladle.lib.ranking import Mojo, Trust, trust_level
 
-# PRODUCT.md: letters, digits and single inner spaces.
+# docs/rules.md: letters, digits and single inner spaces.
 NAME_PATTERN = r"^[^\W_](?:[^\W_]| (?=[^\W_]))*\Z"
 validate_member_name = RegexValidator(
     NAME_PATTERN,

@@ -1,4 +1,4 @@
-"""Display and sort modes for a story's comments (PRODUCT.md, *Display and sort*). No ORM.
+"""Display and sort modes for a story's comments (docs/rules.md, *Display and sort*). No ORM.
 
 `arrange` takes every comment of a story, decides which the reader sees, orders siblings by the
 chosen sort at every depth, and returns the thread laid out for the chosen display mode.

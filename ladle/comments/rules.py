@@ -1,4 +1,4 @@
-"""The site's rating rules, read from settings (PRODUCT.md: every number is a site default)."""
+"""The site's rating rules, read from settings (docs/rules.md: every number is a site default)."""
 
 from django.conf import settings
 

@@ -11,7 +11,7 @@ import re
 import nh3
 from markdown_it import MarkdownIt
 
-# PRODUCT.md: a, b/strong, i/em, p, br, blockquote, ul/ol/li, code/pre, dl/dt/dd, cite.
+# docs/rules.md (*Writing*): a, b/strong, i/em, p, br, blockquote, ul/ol/li, code/pre, dl/dt/dd, cite.
 ALLOWED_TAGS = frozenset(
     {
         "a", "b", "strong", "i", "em", "p", "br", "blockquote", "ul", "ol", "li",
@@ -30,6 +30,14 @@ EDITOR_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
 _markdown = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
 
 
+def _own_images_only(tag: str, attribute: str, value: str) -> str | None:
+    """Images load from the site itself only (a path such as "/media/x.png"): a reader's
+    browser never fetches from a host a writer chose (the Content-Security-Policy agrees)."""
+    if tag == "img" and attribute == "src":
+        return value if value.startswith("/") and not value.startswith("//") else None
+    return value
+
+
 def sanitize(dirty: str, *, editor: bool = False) -> str:
     """Return `dirty` with everything outside the allow-list removed or escaped."""
     return nh3.clean(
@@ -42,6 +50,7 @@ def sanitize(dirty: str, *, editor: bool = False) -> str:
         url_schemes=set(ALLOWED_URL_SCHEMES),
         link_rel=LINK_REL,
         strip_comments=True,
+        attribute_filter=_own_images_only,
     )
 
 

@@ -1,4 +1,4 @@
-"""The submission queue's arithmetic (PRODUCT.md, *The queue*). No database here.
+"""The submission queue's arithmetic (docs/rules.md, *The queue*). No database here.
 
 Votes: +1 front page, +1 section only, 0 abstain, -1 dump. The score is the sum of the signs.
 At score >= the post threshold the story is published: to the front page if at least half of

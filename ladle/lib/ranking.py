@@ -1,6 +1,6 @@
 """The community's arithmetic: comment scores, mojo and trust. No database here.
 
-PRODUCT.md, *Mojo and trust*: a member's mojo is the weighted mean score of their most recent
+docs/rules.md, *Mojo and trust*: a member's mojo is the weighted mean score of their most recent
 30 rated comments from the last 60 days, newest first; the newest has weight 30, the next 29 and
 so on, and each comment's weight is also multiplied by its number of ratings.
 """

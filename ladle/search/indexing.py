@@ -8,6 +8,9 @@ import nh3
 from .models import SearchEntry
 
 Kind = SearchEntry.Kind
+# How much of a text is indexed. Whatever a row holds (an imported 1 MB comment), matching,
+# ranking and snippets then read at most this much of it, so a search's cost stays bounded.
+INDEXED_TEXT_MAX = 30_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -15,7 +18,7 @@ def plain_text(rendered_html: str) -> str:
     """Readable text from sanitized HTML: tags out, entities decoded, control characters out
     (the highlighter uses two of them as markers)."""
     text = html.unescape(nh3.clean(rendered_html.replace("<", " <"), tags=set()))
-    return _CONTROL.sub(" ", re.sub(r"\s+", " ", text)).strip()
+    return _CONTROL.sub(" ", re.sub(r"\s+", " ", text)).strip()[:INDEXED_TEXT_MAX]
 
 
 def _save(kind: str, object_id: int, **fields) -> None:

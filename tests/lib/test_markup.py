@@ -51,3 +51,12 @@ def test_editor_text_may_use_headings_but_not_scripts():
 
 def test_word_count_counts_words_not_markup():
     assert count_words(render_markdown("Hello, *world*! It's [a link](http://x.org).")) == 5
+
+
+def test_images_load_from_the_site_itself_only():
+    html = render_markdown(
+        '![ok](/static/ladle/x.png) ![far](https://tracker.example/p.gif) <img src="//evil.example/a">',
+        editor=True,
+    )
+    assert 'src="/static/ladle/x.png"' in html
+    assert "tracker.example" not in html and "evil.example" not in html

@@ -187,3 +187,49 @@ def test_hostile_search_strings_never_cause_an_error(client, q):
         make_story("Anything", intro="Some text to search through.")
     response = client.get("/search/", {"q": q, "kind": "comment", "order": "newest"})
     assert response.status_code == 200
+
+
+def _search_work(client, query: str) -> int:
+    """SQLite virtual-machine steps (in thousands) spent answering one search page."""
+    from django.db import connection
+
+    steps = [0]
+
+    def count():
+        steps[0] += 1
+        return 0  # go on
+
+    connection.ensure_connection()
+    connection.connection.set_progress_handler(count, 1000)
+    try:
+        assert client.get("/search/", {"q": query}).status_code == 200
+    finally:
+        connection.connection.set_progress_handler(None, 1000)
+    return steps[0]
+
+
+def test_a_huge_comment_in_the_index_does_not_make_search_costly(client):
+    """An imported 1 MB comment is indexed only up to a bound, so a one-letter search costs
+    about what it costs with ordinary comments (measured as work, not seconds)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from ladle.comments.models import Comment
+    from ladle.search.indexing import INDEXED_TEXT_MAX
+
+    story = make_story("Letters")
+    for i in range(5):
+        make_comment(story, subject=f"Note {i}", body="a b c " * 50)
+    huge = make_comment(story, subject="Huge", body="a short one")
+    call_command("rebuild_search_index", stdout=open("/dev/null", "w"))
+    small_work = (
+        {q: _search_work(client, q) for q in ("a", "a a")} if connection.vendor == "sqlite" else {}
+    )
+    text = "a b " * 262_144  # 1 MB, as an import might bring
+    Comment.objects.filter(pk=huge.pk).update(body=text, body_html=f"<p>{text}</p>")
+    call_command("rebuild_search_index", stdout=open("/dev/null", "w"))
+    entry = SearchEntry.objects.get(kind="comment", object_id=huge.pk)
+    assert len(entry.text) <= INDEXED_TEXT_MAX
+    assert "Huge" in client.get("/search/", {"q": "a"}).content.decode()
+    for query, before in small_work.items():
+        assert _search_work(client, query) < before * 3 + 50, query

@@ -224,3 +224,12 @@ def test_members_choose_how_many_stories_a_page_shows():
     member = make_member(stories_per_page=2)
     page = client_for(member).get("/").content.decode()
     assert page.count('class="story-summary"') == 2 and "Page 1 of 3" in page
+
+
+@pytest.mark.django_db
+def test_pages_forbid_inline_script_and_third_party_loads(client):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "default-src 'self'" in policy
+    assert "unsafe-inline" not in policy.split("style-src-attr")[0]
+    assert "camera=()" in response["Permissions-Policy"]
