@@ -11,7 +11,8 @@ import re
 import nh3
 from markdown_it import MarkdownIt
 
-# docs/rules.md (*Writing*): a, b/strong, i/em, p, br, blockquote, ul/ol/li, code/pre, dl/dt/dd, cite.
+# docs/rules.md (*Writing*): a, b/strong, i/em, p, br, blockquote, ul/ol/li, code/pre,
+# dl/dt/dd, cite.
 ALLOWED_TAGS = frozenset(
     {
         "a", "b", "strong", "i", "em", "p", "br", "blockquote", "ul", "ol", "li",

@@ -55,7 +55,8 @@ def test_word_count_counts_words_not_markup():
 
 def test_images_load_from_the_site_itself_only():
     html = render_markdown(
-        '![ok](/static/ladle/x.png) ![far](https://tracker.example/p.gif) <img src="//evil.example/a">',
+        "![ok](/static/ladle/x.png) ![far](https://tracker.example/p.gif) "
+        '<img src="//evil.example/a">',
         editor=True,
     )
     assert 'src="/static/ladle/x.png"' in html
