@@ -28,7 +28,7 @@ def no_server_errors():
     got_request_exception.connect(record)
     yield
     got_request_exception.disconnect(record)
-    assert not errors, f"requests ended in a server error: {errors}"
+    assert not errors, f"requests ended in a server error: {sorted(set(errors))}"
 
 
 def make_member(name: str | None = None, *, confirmed: bool = True, **extra) -> User:

@@ -10,11 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from ladle.accounts.services import save_display_choice
-from ladle.form_actions import add_service_errors, run_form
+from ladle.form_actions import add_service_errors, redirect_back, run_form
 from ladle.stories.models import Story
 
 from . import rules, services
@@ -248,12 +247,7 @@ def ratings(request, story_pk: int, number: int):
 def set_display(request):
     """The Display/Sort bar's [Set]: into the member's profile, or a cookie for anonymous."""
     options = parse_options(request.POST)
-    next_url = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(
-        next_url, {request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
-    response = redirect(next_url)
+    response = redirect_back(request, request.POST.get("next"))
     if request.user.is_authenticated:
         save_display_choice(member=request.user, options=options)
     else:

@@ -1,5 +1,6 @@
 from django import forms
 
+from ladle.form_actions import IdChoiceField
 from ladle.stories.models import Story
 
 
@@ -11,7 +12,7 @@ class PollForm(forms.Form):
         help_text="One answer per line, 2 to 10 answers.",
     )
     multiple_choice = forms.BooleanField(required=False, label="Voters may choose several")
-    story = forms.ModelChoiceField(
+    story = IdChoiceField(
         queryset=Story.objects.published().filter(poll__isnull=True).order_by("-published_at"),
         required=False,
         label="Attach to story",

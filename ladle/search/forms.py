@@ -1,6 +1,7 @@
 from django import forms
 
 from ladle.accounts.models import User
+from ladle.form_actions import IdChoiceField
 from ladle.stories.models import Section
 
 from .models import SearchEntry
@@ -13,7 +14,7 @@ class SearchForm(forms.Form):
     kind = forms.ChoiceField(
         label="In", required=False, choices=[("", "Everything"), *SearchEntry.Kind.choices]
     )
-    section = forms.ModelChoiceField(
+    section = IdChoiceField(
         queryset=Section.objects.all(), required=False, empty_label="Any section"
     )
     author = forms.CharField(label="By member", required=False, max_length=40)

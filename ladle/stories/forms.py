@@ -1,5 +1,7 @@
 from django import forms
 
+from ladle.form_actions import IdChoiceField, IdMultipleChoiceField
+
 from .models import DIARY_SECTION_SLUG, QueueVote, Section, Story, Topic
 
 
@@ -30,6 +32,7 @@ class StoryForm(forms.ModelForm):
             "published_at",
             "comment_status",
         ]
+        field_classes = {"section": IdChoiceField, "topics": IdMultipleChoiceField}
         widgets = {
             "intro": forms.Textarea(attrs={"rows": 6}),
             "body": forms.Textarea(attrs={"rows": 14}),
@@ -56,13 +59,13 @@ class WriteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text="Optional: the rest, shown on the story's page. Markdown.",
     )
-    topics = forms.ModelMultipleChoiceField(
+    topics = IdMultipleChoiceField(
         queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
 
 class SubmitForm(WriteForm):
-    section = forms.ModelChoiceField(
+    section = IdChoiceField(
         queryset=Section.objects.exclude(slug=DIARY_SECTION_SLUG),
         required=False,
         empty_label="Choose a section",
