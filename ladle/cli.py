@@ -37,12 +37,15 @@ def create_admin(name: str, email: str, password: str | None = None):
 
 
 def serve(args: argparse.Namespace) -> int:
+    # Links in e-mail use the public address; unless one is configured, it is where we serve.
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    os.environ.setdefault("LADLE_SITE_URL", f"http://{host}:{args.port}")
     _setup_django()
     from django.conf import settings
     from django.core.management import call_command
 
     from ladle.accounts.models import User
-    from ladle.stories.demo import database_is_empty, seed_demo
+    from ladle.demo import database_is_empty, seed_demo
 
     print(f"Ladle data folder: {settings.DATA_DIR}")
     call_command("migrate", interactive=False, verbosity=0)

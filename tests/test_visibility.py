@@ -340,13 +340,35 @@ def story_search(site, reader):
     return {n for n, s in site.stories.items() if f'href="{s.get_absolute_url()}"' in results}
 
 
-STORY_PATHS = [story_addresses, story_histories, api_stories, member_page_stories, story_search]
+def hotlist_pages(site, reader):
+    """Every story is on the reader's hotlist (added while it was readable to all): the
+    hotlist shows the ones they may still read."""
+    from ladle.stories.models import Hotlist
+
+    member = site.readers[reader]
+    Hotlist.objects.bulk_create(
+        [Hotlist(member=member, story=s) for s in site.stories.values()], ignore_conflicts=True
+    )
+    page = main_of(client_of(site, reader).get("/hotlist/"))
+    return {n for n, s in site.stories.items() if f'href="{s.get_absolute_url()}"' in page}
+
+
+STORY_PATHS = [
+    story_addresses,
+    story_histories,
+    api_stories,
+    member_page_stories,
+    story_search,
+    hotlist_pages,
+]
 
 
 @pytest.mark.parametrize("path", STORY_PATHS, ids=lambda p: p.__name__)
 def test_every_story_read_path_shows_each_reader_exactly_the_stories_they_may_read(path):
     site = build()
     for reader in READERS:
+        if path is hotlist_pages and reader == "anonymous":
+            continue  # visitors keep no hotlist
         expected = readable_stories(reader)
         if path is story_search:  # search finds published stories only
             expected = expected & {"published", "published_after_queue"}

@@ -11,7 +11,8 @@ class MemberAdmin(UserAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("username", "email", "role", "email_confirmed_at", "is_active", "date_joined")
     list_filter = ("role", "is_active", "is_staff")
-    fieldsets = UserAdmin.fieldsets + (
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
         (
             "Ladle",
             {

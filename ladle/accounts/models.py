@@ -2,15 +2,15 @@
 
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from ladle.comments.display import AgeSort, Display, RatingSort
-from ladle.comments.rules import mojo_rules
-from ladle.lib.ranking import Mojo, Trust, trust_level
+from ladle.lib.display import AgeSort, Display, RatingSort
+from ladle.lib.ranking import Mojo, MojoRules, Trust, trust_level
 
 # docs/rules.md: letters, digits and single inner spaces.
 NAME_PATTERN = r"^[^\W_](?:[^\W_]| (?=[^\W_]))*\Z"
@@ -29,6 +29,11 @@ HIDDEN_COMMENT_CHOICES = [
 ]
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+def mojo_rules() -> MojoRules:
+    """The site's mojo window and trust thresholds (docs/rules.md, *Mojo and trust*)."""
+    return MojoRules(**settings.LADLE_MOJO)  # type: ignore[arg-type]  # names checked by tests
 
 
 class MemberManager(UserManager):
@@ -77,7 +82,7 @@ class User(AbstractUser):
         validators=[MinValueValidator(1), MaxValueValidator(50)],
         help_text="Stories on each page of the front page and other listings (1 to 50).",
     )
-    # Comment display preferences (ladle.comments.display).
+    # Comment display preferences (ladle.lib.display).
     comment_display = models.CharField(max_length=20, default="threaded", choices=DISPLAY_CHOICES)
     comment_rating_sort = models.CharField(
         max_length=10, default="highest", choices=RATING_SORT_CHOICES
@@ -109,7 +114,7 @@ class User(AbstractUser):
     )
     digest_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    objects = MemberManager()
+    objects = MemberManager()  # type: ignore[misc]  # a UserManager, as Django expects
 
     class Meta:
         constraints = [
@@ -167,20 +172,3 @@ class Visitor(AnonymousUser):
     time_zone = ""
     stories_per_page = None
     display_name = ""
-
-
-class Notification(models.Model):
-    """A message to a member inside the site (their inbox), such as a queue result."""
-
-    member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
-    text = models.CharField(max_length=300)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["member", "read_at"])]
-
-    def __str__(self) -> str:
-        return f"to {self.member}: {self.text}"

@@ -87,7 +87,7 @@ def confirm_email(*, uidb64: str, token: str) -> User | None:
 
 
 def save_display_choice(*, member: User, options) -> None:
-    """Remember a member's comment display and sort (ladle.comments.display.ViewOptions)."""
+    """Remember a member's comment display and sort (ladle.lib.display.ViewOptions)."""
     member.comment_display = options.display
     member.comment_rating_sort = options.rating_sort
     member.comment_age_sort = options.age_sort

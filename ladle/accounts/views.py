@@ -8,16 +8,14 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from ladle.comments.models import Comment
+from ladle.notifications.mail import site_url
+from ladle.notifications.services import mark_inbox_read
 from ladle.stories.models import Story
 
 from . import services
 from .forms import LoginForm, ProfileForm, QueuedPasswordResetForm, SignUpForm
 from .middleware import client_ip
 from .models import User
-
-
-def _base_url(request) -> str:
-    return f"{request.scheme}://{request.get_host()}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,7 +30,7 @@ def sign_up(request):
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
                 ip=client_ip(request),
-                base_url=_base_url(request),
+                base_url=site_url(),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -99,7 +97,17 @@ password_change_done = auth_views.PasswordChangeDoneView.as_view(
     template_name="accounts/message.html",
     extra_context={"title": "Password changed", "text": "Your new password is in use."},
 )
-password_reset = auth_views.PasswordResetView.as_view(
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Reset links use the site's configured public address, never the request's Host."""
+
+    def form_valid(self, form):
+        self.extra_email_context = {"site_url": site_url()}
+        return super().form_valid(form)
+
+
+password_reset = PasswordResetView.as_view(
     form_class=QueuedPasswordResetForm,
     template_name="accounts/password_reset.html",
     email_template_name="accounts/email/password_reset.txt",
@@ -126,8 +134,5 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 @login_required
 def inbox(request):
     """The member's in-site messages; opening the inbox marks them read."""
-    from django.utils import timezone
-
-    notifications = list(request.user.notifications.all()[:100])
-    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    notifications = mark_inbox_read(member=request.user)
     return render(request, "accounts/inbox.html", {"notifications": notifications})

@@ -21,10 +21,10 @@ from ninja.security import HttpBearer
 
 from ladle.accounts.models import User
 from ladle.comments import services as comment_services
-from ladle.comments.display import Display, ViewOptions
 from ladle.comments.models import Comment
 from ladle.comments.preferences import ReaderChoices
 from ladle.comments.threads import story_thread
+from ladle.lib.display import Display, ViewOptions
 from ladle.polls import services as poll_services
 from ladle.polls.models import Poll
 from ladle.stories.models import Story
@@ -129,11 +129,11 @@ def _story(story, *, detail: bool = False) -> dict:
     return data
 
 
-def _comment(comment) -> dict:
+def _comment(comment, parent_number: int | None) -> dict:
     removed = comment.is_removed
     return {
         "number": comment.number,
-        "parent": getattr(comment, "parent_number", None),
+        "parent": parent_number,
         "depth": comment.depth,
         "subject": "(Comment removed)" if removed else comment.subject,
         "body_html": (
@@ -233,7 +233,7 @@ def list_comments(
         large_thread_display=Display.NESTED,
     )
     thread = story_thread(story, reader, choices).thread
-    flat = [(_comment(e.comment), e.thread_depth) for e in thread.entries]
+    flat = [(_comment(e.comment, e.comment.parent_number), e.thread_depth) for e in thread.entries]
     if format == "flat":
         return {
             "story": story.pk,
@@ -241,7 +241,8 @@ def list_comments(
             "count": len(flat),
             "comments": [c for c, _ in flat],
         }
-    roots, stack = [], []
+    roots: list[dict] = []
+    stack: list[dict] = []
     for data, depth in flat:
         del stack[depth:]
         (stack[-1]["replies"] if stack else roots).append(data)
@@ -271,8 +272,7 @@ def post_comment(request, story_id: schemas.Id, payload: schemas.CommentIn):
         body=payload.body,
         markup=payload.markup,
     )
-    comment.parent_number = parent.number if parent else None
-    return Status(201, _comment(comment))
+    return Status(201, _comment(comment, parent.number if parent else None))
 
 
 def _rated_comment(request, story_id: int, number: int):
@@ -294,7 +294,7 @@ def rate(request, story_id: schemas.Id, number: schemas.Id, payload: schemas.Rat
     comment = comment_services.rate_comment(
         comment=comment, rater=request.auth, value=payload.value
     )
-    return _comment(comment)
+    return _comment(comment, _parent_number(comment))
 
 
 @api.delete(
@@ -306,7 +306,12 @@ def rate(request, story_id: schemas.Id, number: schemas.Id, payload: schemas.Rat
 def withdraw(request, story_id: schemas.Id, number: schemas.Id):
     """Withdraw your rating of a comment."""
     comment = _rated_comment(request, story_id, number)
-    return _comment(comment_services.withdraw_rating(comment=comment, rater=request.auth))
+    comment = comment_services.withdraw_rating(comment=comment, rater=request.auth)
+    return _comment(comment, _parent_number(comment))
+
+
+def _parent_number(comment) -> int | None:
+    return comment.parent.number if comment.parent_id else None
 
 
 @api.get("/members/{name}", response={200: schemas.MemberOut, **ERRORS}, tags=["members"])

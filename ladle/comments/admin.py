@@ -28,18 +28,8 @@ class CommentAdmin(admin.ModelAdmin):
         "rating_count",
         "created_at",
     )
-    readonly_fields = (
-        "story",
-        "number",
-        "parent",
-        "author",
-        "markup",
-        "state",
-        "removal_reason",
-        "score",
-        "rating_count",
-        "created_at",
-    )
+    # A moderator corrects the subject and body; everything else is the services' to write.
+    readonly_fields = tuple(f for f in fields if f not in ("subject", "body"))
 
     def has_add_permission(self, request):
         return False

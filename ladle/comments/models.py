@@ -119,7 +119,8 @@ def hides_q(reader) -> Q | None:
     if reader.is_authenticated:
         hiders &= ~Q(author_id=reader.pk)
         if choice == "until_rated":
-            hiders &= Exists(Rating.objects.filter(comment=OuterRef("pk"), rater_id=reader.pk))
+            rated = Exists(Rating.objects.filter(comment=OuterRef("pk"), rater_id=reader.pk))
+            hiders &= Q(rated)
     return hiders
 
 
@@ -181,7 +182,11 @@ class Comment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["story", "number"], name="unique_comment_number"),
         ]
-        indexes = [models.Index(fields=["author", "-id"])]
+        indexes = [
+            models.Index(fields=["author", "-id"]),
+            # "Is this comment under a hidden one?" reads only a story's hidden comments.
+            models.Index(fields=["story", "score"], name="comment_story_score"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.number} {self.subject}"

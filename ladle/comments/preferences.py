@@ -6,7 +6,7 @@ Members keep their choice in their profile; anonymous readers in a cookie. A req
 
 from dataclasses import dataclass
 
-from .display import AgeSort, Display, RatingSort, ViewOptions
+from ladle.lib.display import AgeSort, Display, RatingSort, ViewOptions
 
 COOKIE = "ladle_comments"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 365

@@ -2,8 +2,6 @@
 
 from django.conf import settings
 
-from ladle.lib.ranking import MojoRules
-
 
 def rating_labels() -> dict[int, str]:
     return dict(sorted(settings.LADLE_RATING_LABELS.items()))
@@ -24,10 +22,6 @@ def highest_rating() -> int:
 
 def hide_threshold() -> float:
     return settings.LADLE_HIDE_THRESHOLD
-
-
-def mojo_rules() -> MojoRules:
-    return MojoRules(**settings.LADLE_MOJO)
 
 
 def large_thread() -> int:

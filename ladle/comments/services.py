@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ladle.accounts.models import User, Visitor
+from ladle.accounts.models import User, Visitor, mojo_rules
 from ladle.lib.markup import render
 from ladle.lib.ranking import Mojo, RatedComment, Trust, compute_mojo, mean_score
 from ladle.moderation.services import log_action
@@ -332,7 +332,7 @@ def refresh_mojo(*, member: User, now=None) -> Mojo:
     Called under the member's row lock by the rating services, and by the daily refresh so the
     60-day window moves.
     """
-    rules_ = rules.mojo_rules()
+    rules_ = mojo_rules()
     now = now or timezone.now()
     since = now - timedelta(days=rules_.window_days)
     rows = (
@@ -341,7 +341,8 @@ def refresh_mojo(*, member: User, now=None) -> Mojo:
         .order_by("-created_at")
         .values_list("score", "rating_count", "created_at")[: rules_.window_comments]
     )
-    mojo = compute_mojo([RatedComment(*row) for row in rows], now=now, rules=rules_)
+    rated = [RatedComment(score or 0.0, count, when) for score, count, when in rows]
+    mojo = compute_mojo(rated, now=now, rules=rules_)
     User.objects.filter(pk=member.pk).update(
         mojo=mojo.value, mojo_comment_count=mojo.rated_comments
     )

@@ -1,5 +1,6 @@
 """Reading a story's thread for one reader: a fixed number of queries, the layout in memory."""
 
+import zlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -11,13 +12,13 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from ladle.accounts.models import Visitor
+from ladle.lib.display import ArrangedThread, Display, ViewOptions, arrange
 from ladle.lib.timefmt import scoop_datetime
+from ladle.lib.tree import Thread
 
-from .display import ArrangedThread, Display, ViewOptions, arrange
 from .models import Comment, Rating
-from .preferences import ReaderChoices
+from .preferences import ReaderChoices, reader_choices
 from .rules import large_thread, rating_choices
-from .tree import Thread
 
 
 @dataclass
@@ -59,7 +60,29 @@ class RenderedThread:
         return self.total - self.editorial
 
 
-def anonymous_story_thread(story, choices: ReaderChoices, *, editorial=None) -> RenderedThread:
+def page_thread(request, story, *, new_since=None) -> RenderedThread:
+    """The thread of a story page, rendered, for whoever reads it: the one result type of the
+    story page. Visitors share a cached rendering; a member's is rendered for them (their
+    ratings, links and `[new]` markers differ)."""
+    choices = reader_choices(request)
+    if not request.user.is_authenticated:
+        return anonymous_story_thread(story, choices)
+    editorial = request.GET.get("editorial") == "1"
+    thread = story_thread(story, request.user, choices, new_since=new_since, editorial=editorial)
+    html = render_to_string(
+        "comments/_thread.html", {"thread": thread.thread, "story": story}, request=request
+    )
+    return RenderedThread(
+        html=mark_safe(html),
+        options=thread.options,
+        display=thread.display,
+        total=thread.total,
+        editorial=thread.editorial,
+        hidden_total=thread.hidden_total,
+    )
+
+
+def anonymous_story_thread(story, choices: ReaderChoices) -> RenderedThread:
     """The thread as every anonymous reader sees it, rendered once per version of the thread.
 
     Anonymous readers all see the same thing for the same display choice, so the HTML is
@@ -78,16 +101,15 @@ def anonymous_story_thread(story, choices: ReaderChoices, *, editorial=None) -> 
             choices.options.rating_sort,
             choices.options.age_sort,
             choices.display_forced,
-            editorial,
             zone,
         )
     )
     cached = cache.get(key)
     if cached is None:
-        thread = story_thread(story, Visitor(), choices, editorial=editorial)
+        thread = story_thread(story, Visitor(), choices)
         html = render_to_string("comments/_thread.html", {"thread": thread.thread, "story": story})
         cached = {
-            "html": html,
+            "html": zlib.compress(html.encode(), 6),
             "display": str(thread.display),
             "total": thread.total,
             "editorial": thread.editorial,
@@ -95,7 +117,7 @@ def anonymous_story_thread(story, choices: ReaderChoices, *, editorial=None) -> 
         }
         cache.set(key, cached, timeout=60 * 60 * 24)
     return RenderedThread(
-        html=mark_safe(cached["html"]),
+        html=mark_safe(zlib.decompress(cached["html"]).decode()),
         options=choices.options,
         display=Display(cached["display"]),
         total=cached["total"],
@@ -112,50 +134,85 @@ def _reader_ratings(reader, comments_filter: Q) -> dict[int, int]:
     )
 
 
+@dataclass(eq=False)
+class ReaderComment:
+    """One comment as one reader sees it: the comment, and the per-reader state its template
+    needs (links, permissions, the time in the reader's zone, their rating and menu), worked
+    out once in Python rather than by template tags, which keeps a 2,000-comment page cheap.
+
+    Everything else is the comment's own: `reader_comment.subject` reads the comment's.
+    """
+
+    comment: Comment
+    url: str
+    number_text: str  # a string: Django localizes every number it prints, which adds up
+    author_url: str
+    parent_number: int | None
+    parent_url: str
+    shown_time: str
+    is_new: bool
+    my_rating: int | None
+    can_edit: bool
+    can_delete: bool
+    can_remove: bool
+    can_rate: bool
+    rating_menu: str
+
+    def __getattr__(self, name: str):
+        return getattr(self.comment, name)
+
+
 def annotate(
     comments: list[Comment],
     reader,
     ratings: dict[int, int] | None = None,
     new_since=None,
-) -> None:
-    """Attach what each comment's template needs for this reader, computed once in Python.
-
-    Links, permissions, the time in the reader's zone and the rating menu are worked out here
-    rather than by template tags, which keeps a 2,000-comment page affordable to render.
-    """
+    outside_parents: dict[int, int] | None = None,
+) -> list[ReaderComment]:
+    """Each comment with what `reader` sees of it. `outside_parents` gives the numbers of
+    parents that are not in `comments` (the root of a subthread has one)."""
     ratings = ratings or {}
-    numbers = {c.pk: c.number for c in comments}
+    numbers = {**(outside_parents or {}), **{c.pk: c.number for c in comments}}
     trusted = reader.is_trusted
     zone = timezone.get_current_timezone()
     now = timezone.now()
     menus = _rating_menus(rating_choices(may_hide=trusted))
     author_urls: dict[int, str] = {}
     story_prefix: dict[int, str] = {}
+    shown = []
     for c in comments:
         if c.story_id not in story_prefix:
             story_prefix[c.story_id] = reverse("comments:permalink", args=[c.story_id, 0])[:-2]
-        c.url = f"{story_prefix[c.story_id]}{c.number}/"
-        # Strings, not ints: Django localizes every number it prints, which adds up per comment.
-        c.number_text = str(c.number)
+        prefix = story_prefix[c.story_id]
         if c.author_id not in author_urls:
             author_urls[c.author_id] = c.author.get_absolute_url()
-        c.author_url = author_urls[c.author_id]
-        if not hasattr(c, "parent_number") or c.parent_id in numbers:
-            c.parent_number = numbers.get(c.parent_id)
-        c.parent_url = f"{story_prefix[c.story_id]}{c.parent_number}/" if c.parent_number else ""
-        c.shown_time = scoop_datetime(c.created_at, zone)
-        c.is_new = new_since is not None and c.created_at > new_since
-        c.my_rating = ratings.get(c.pk)
-        c.can_edit = c.can_be_edited_by(reader, now)
-        c.can_delete = c.can_be_deleted_by(reader)
-        c.can_remove = c.can_be_removed_by(reader)
-        c.can_rate = c.can_be_rated_by(reader, trusted=trusted)
-        c.rating_menu = menus[c.my_rating] if c.can_rate else ""
+        parent_number = numbers.get(c.parent_id) if c.parent_id is not None else None
+        my_rating = ratings.get(c.pk)
+        can_rate = c.can_be_rated_by(reader, trusted=trusted)
+        shown.append(
+            ReaderComment(
+                comment=c,
+                url=f"{prefix}{c.number}/",
+                number_text=str(c.number),
+                author_url=author_urls[c.author_id],
+                parent_number=parent_number,
+                parent_url=f"{prefix}{parent_number}/" if parent_number else "",
+                shown_time=scoop_datetime(c.created_at, zone),
+                is_new=new_since is not None and c.created_at > new_since,
+                my_rating=my_rating,
+                can_edit=c.can_be_edited_by(reader, now),
+                can_delete=c.can_be_deleted_by(reader),
+                can_remove=c.can_be_removed_by(reader),
+                can_rate=can_rate,
+                rating_menu=menus[my_rating] if can_rate else "",
+            )
+        )
+    return shown
 
 
 def _rating_menus(choices: list[tuple[int, str]]) -> dict[int | None, str]:
     """The <option>s of the rating menu, once per possible current rating of the reader."""
-    menus = {}
+    menus: dict[int | None, str] = {}
     for current in [None, *(value for value, _ in choices)]:
         options = ['<option value="">—</option>'] if current is None else []
         options += [
@@ -197,9 +254,8 @@ def story_thread(
     editorial = story.is_queued() or (bool(editorial) and reader.is_editor)
     comments = [c for c in everything if editorial or not c.editorial]
     ratings = _reader_ratings(reader, Q(comment__story=story))
-    annotate(comments, reader, ratings, new_since=new_since)
     arranged = arrange(
-        comments,
+        annotate(comments, reader, ratings, new_since=new_since),
         options=choices.options,
         shows=shows_for(reader, ratings),
         large_thread_at=large_thread(),
@@ -223,29 +279,17 @@ def subthread(
     A comment hidden from the reader gives an empty thread, unless `always_root` (the reader
     just rated it and gets it back to see the new score).
     """
-    # Replies always come after their parent and sit deeper, so this bounds the subtree; the
-    # layout drops the later, deeper comments that hang from other parents.
-    rows = list(
-        Comment.objects.for_story(story)
-        .shown()
-        .with_authors()
-        .filter(Q(pk=comment.pk) | Q(number__gt=comment.number, depth__gt=comment.depth))
-    )
+    rows = list(Comment.objects.subtree_of(comment).shown().with_authors())
     ratings = _reader_ratings(reader, Q(comment__in=[r.pk for r in rows]))
-    # The root's parent is outside the subtree: look its number up for the Parent link.
-    comment.parent_number = None
+    # The root's parent is outside the subtree: its number makes the Parent link.
+    outside: dict[int, int] = {}
     if comment.parent_id is not None:
-        comment.parent_number = (
-            Comment.objects.filter(pk=comment.parent_id).values_list("number", flat=True).first()
-        )
-    for row in rows:
-        if row.pk == comment.pk:
-            row.parent_number = comment.parent_number
-    annotate(rows, reader, ratings)
+        number = Comment.objects.filter(pk=comment.parent_id).values_list("number", flat=True)
+        outside = {comment.parent_id: number.get()}
     shows = shows_for(reader, ratings)
     options = ViewOptions(Display.NESTED, choices.options.rating_sort, choices.options.age_sort)
     arranged = arrange(
-        rows,
+        annotate(rows, reader, ratings, outside_parents=outside),
         options=options,
         shows=lambda c: (always_root and c.pk == comment.pk) or shows(c),
         large_thread_at=len(rows) + 1,

@@ -20,7 +20,7 @@ from . import rules, services
 from .forms import CommentForm, RemoveForm, comment_form
 from .models import Comment
 from .preferences import COOKIE, COOKIE_MAX_AGE, cookie_value, parse_options, reader_choices
-from .threads import annotate, subthread
+from .threads import ReaderComment, annotate, subthread
 
 
 def is_htmx(request) -> bool:
@@ -34,15 +34,16 @@ def _story(request, story_pk: int) -> Story:
     )
 
 
-def _comment(story: Story, number: int, reader, *, annotated: bool = True) -> Comment:
-    """A comment of `story` that has a place in `reader`'s thread (404 for anyone else),
-    annotated for rendering on its own."""
-    comment = get_object_or_404(
+def _comment(story: Story, number: int, reader) -> Comment:
+    """A comment of `story` that has a place in `reader`'s thread (404 for anyone else)."""
+    return get_object_or_404(
         Comment.objects.for_story(story).in_thread_for(reader).with_authors(), number=number
     )
-    if annotated:
-        annotate([comment], reader)
-    return comment
+
+
+def _as_seen(comment: Comment, reader) -> ReaderComment:
+    """The comment with the reader's links and permissions, for a page showing it alone."""
+    return annotate([comment], reader)[0]
 
 
 def permalink(request, story_pk: int, number: int):
@@ -93,7 +94,12 @@ def post(request, story_pk: int, number: int | None = None):
     return render(
         request,
         template,
-        {"story": story, "parent": parent, "form": form, "preview_html": preview_html},
+        {
+            "story": story,
+            "parent": parent and _as_seen(parent, request.user),
+            "form": form,
+            "preview_html": preview_html,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -120,7 +126,7 @@ def edit(request, story_pk: int, number: int):
     return render(
         request,
         "comments/comment_edit.html",
-        {"story": story, "comment": comment, "form": form},
+        {"story": story, "comment": _as_seen(comment, request.user), "form": form},
         status=400 if form.errors else 200,
     )
 
@@ -135,7 +141,11 @@ def delete(request, story_pk: int, number: int):
     if request.method == "POST":
         services.delete_comment(comment=comment, member=request.user)
         return redirect(story)
-    return render(request, "comments/comment_delete.html", {"story": story, "comment": comment})
+    return render(
+        request,
+        "comments/comment_delete.html",
+        {"story": story, "comment": _as_seen(comment, request.user)},
+    )
 
 
 @login_required
@@ -157,7 +167,7 @@ def remove(request, story_pk: int, number: int):
     return render(
         request,
         "comments/comment_remove.html",
-        {"story": story, "comment": comment, "form": form},
+        {"story": story, "comment": _as_seen(comment, request.user), "form": form},
         status=400 if form.errors else 200,
     )
 
@@ -167,7 +177,7 @@ def _single(request, story: Story, number: int, *, always: bool = False):
     if always:  # the reader just acted on it (a rating may have hidden it from them)
         root = get_object_or_404(Comment.objects.for_story(story).shown(), number=number)
     else:
-        root = _comment(story, number, request.user, annotated=False)
+        root = _comment(story, number, request.user)
     comments = subthread(story, root, request.user, reader_choices(request), always_root=always)
     entries = comments.thread.entries
     if not entries:
@@ -194,7 +204,7 @@ def rate(request, story_pk: int, number: int):
     if not request.user.is_authenticated:
         return redirect_to_login(_story(request, story_pk).get_absolute_url())
     story = _story(request, story_pk)
-    comment = _comment(story, number, request.user, annotated=False)
+    comment = _comment(story, number, request.user)
     if "withdraw" in request.POST:
         services.withdraw_rating(comment=comment, rater=request.user)
     else:

@@ -37,9 +37,13 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict) or data.get("k") not in KINDS:
+    if (
+        not isinstance(data, dict)
+        or data.get("k") not in KINDS
+        or not isinstance(data.get("m"), int)
+    ):
         return None
-    return data.get("m"), data["k"]
+    return data["m"], data["k"]
 
 
 def queue_email(*, to: str, subject: str, body: str, member=None, kind: str = "") -> None:

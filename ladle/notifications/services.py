@@ -1,18 +1,15 @@
 """Telling members what happened: reply notifications, queue results, digests, alerts."""
 
-from datetime import timedelta
-
-from django.db import transaction
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from ladle.accounts.models import Notification, User
-
 from .mail import queue_email, site_url, wants
+from .models import Notification
 
 
 def notify(
     *,
-    member: User,
+    member,
     text: str,
     url: str = "",
     email_subject: str = "",
@@ -60,6 +57,7 @@ def notify_reply(comment) -> None:
 
 def alert_moderators(*, text: str, url: str = "") -> None:
     """Tell every editor who takes alerts, in the inbox and by e-mail."""
+    User = get_user_model()
     for moderator in User.objects.filter(
         role__in=[User.Role.EDITOR, User.Role.ADMIN], is_active=True, moderator_alerts=True
     ):
@@ -73,40 +71,8 @@ def alert_moderators(*, text: str, url: str = "") -> None:
         )
 
 
-PERIODS = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
-
-
-def send_digests(*, period: str, now=None) -> int:
-    """Queue a digest of new stories to each member who asked for this period. Returns the
-    number of digests queued. Each member's digest and its timestamp are one transaction."""
-    from ladle.stories.models import Story
-
-    now = now or timezone.now()
-    sent = 0
-    for member in User.objects.filter(
-        digest=period, is_active=True, email_confirmed_at__isnull=False
-    ):
-        since = member.digest_sent_at or (now - PERIODS[period])
-        stories = list(
-            Story.objects.published(now)
-            .filter(published_at__gt=since)
-            .newest_first()
-            .select_related("section")[:30]
-        )
-        with transaction.atomic():
-            if stories:
-                lines = [
-                    f"- {s.title} ({s.section.name})\n  {site_url()}{s.get_absolute_url()}"
-                    for s in stories
-                ]
-                queue_email(
-                    to=member.email,
-                    member=member,
-                    kind="digest",
-                    subject=f"Your {period} digest: {len(stories)} new "
-                    f"stor{'y' if len(stories) == 1 else 'ies'}",
-                    body="New since your last digest:\n\n" + "\n".join(lines),
-                )
-                sent += 1
-            User.objects.filter(pk=member.pk).update(digest_sent_at=now)
-    return sent
+def mark_inbox_read(*, member) -> list[Notification]:
+    """The member's newest in-site messages, all marked read now (opening the inbox)."""
+    notifications = list(Notification.objects.filter(member=member)[:100])
+    Notification.objects.filter(member=member, read_at__isnull=True).update(read_at=timezone.now())
+    return notifications

@@ -55,6 +55,7 @@ def create_poll(
             story.save()
         if current:
             Poll.objects.filter(is_current=True).update(is_current=False)
+        assert story is not None  # an attached story, or the standalone one made above
         poll = Poll.objects.create(
             question=question,
             multiple_choice=multiple_choice,

@@ -170,10 +170,10 @@ def _run_postgresql(search: Search, *, offset: int, limit: int) -> tuple[list[Hi
 
 def _hit(row) -> Hit:
     kind, title, snippet, url, author_name, when, _rank = row
-    if isinstance(when, str):  # SQLite returns text for raw date columns
+    if isinstance(when, str):  # SQLite may return text for raw date columns
         when = datetime.fromisoformat(when)
-        if timezone.is_naive(when):
-            when = timezone.make_aware(when, UTC)
+    if when is not None and timezone.is_naive(when):  # stored in UTC, without a zone
+        when = timezone.make_aware(when, UTC)
     return Hit(
         kind=kind,
         title_html=_highlight(title),

@@ -5,6 +5,7 @@ counters never written. Stories are hidden, not deleted (their comments and numb
 from django.contrib import admin
 
 from . import services
+from .forms import story_fields
 from .models import Section, Story, Topic
 
 
@@ -51,20 +52,11 @@ class StoryAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
         saved = services.save_story(
             editor=request.user,
             story=obj if change else None,
-            author=data.get("author"),
-            title=data["title"],
-            intro=data["intro"],
-            body=data["body"],
-            section=data["section"],
-            topics=list(data["topics"]),
-            status=data["status"],
-            published_at=data["published_at"],
-            comment_status=data["comment_status"],
-            front_page=data["front_page"],
+            author=form.cleaned_data.get("author"),
+            **story_fields(form.cleaned_data),
         )
         obj.pk = saved.pk
 

@@ -4,12 +4,13 @@ import os
 import re
 from pathlib import Path
 
-from ladle.stories.demo import seed_demo
+from ladle.demo import seed_demo
 from ladle.stories.models import Story
 from tests.conftest import deliver_mail, make_story
 
 
-def test_sign_up_confirm_log_in_comment_and_reply(page, mailoutbox):
+def test_sign_up_confirm_log_in_comment_and_reply(page, mailoutbox, live_server, settings):
+    settings.LADLE_SITE_URL = live_server.url  # the site's public address, for the e-mailed link
     story = make_story("A story to discuss", body="Some body text.")
 
     page.goto("/signup/")

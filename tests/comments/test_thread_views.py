@@ -8,8 +8,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from ladle.comments.display import AgeSort, Display, RatingSort
 from ladle.comments.services import rate_comment
+from ladle.lib.display import AgeSort, Display, RatingSort
 from tests.comments.test_ratings import make_trusted
 from tests.conftest import client_for, make_comment, make_editor, make_member, make_story
 

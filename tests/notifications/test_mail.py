@@ -13,10 +13,10 @@ from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from ladle.accounts.models import Notification
 from ladle.comments.services import rate_comment
-from ladle.notifications.services import send_digests
+from ladle.notifications.models import Notification
 from ladle.notifications.tasks import send_email
+from ladle.stories.digests import send_digests
 from tests.conftest import deliver_mail, make_comment, make_editor, make_member, make_story
 
 

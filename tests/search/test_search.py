@@ -233,3 +233,12 @@ def test_a_huge_comment_in_the_index_does_not_make_search_costly(client):
     assert "Huge" in client.get("/search/", {"q": "a"}).content.decode()
     for query, before in small_work.items():
         assert _search_work(client, query) < before * 3 + 50, query
+
+
+def test_result_times_are_shown_in_the_readers_zone(client):
+    from ladle.lib.timefmt import scoop_datetime
+
+    story = make_story("Timekeeping")
+    shown = scoop_datetime(story.published_at, timezone.get_current_timezone())
+    page = client.get("/search/", {"q": "Timekeeping"}).content.decode()
+    assert shown in page

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from ladle.accounts.models import Notification
 from ladle.comments.models import Comment
+from ladle.notifications.models import Notification
 from ladle.stories.models import QueueVote, Story
 from ladle.stories.services import (
     decide_queued_story,
@@ -273,3 +273,14 @@ def test_twenty_concurrent_voters_leave_the_right_tally_and_one_publication():
     assert 4 <= recorded <= 20
     published = Notification.objects.filter(member=story.author, text__contains="published")
     assert published.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_voter_whose_vote_drops_a_story_returns_to_the_queue():
+    story = submitted()
+    votes(story, DUMP)
+    voter = client_for(make_member())
+    response = voter.post(f"/queue/{story.pk}/vote/", {"choice": DUMP}, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/queue/"
+    assert "dropped the story" in response.content.decode()

@@ -135,3 +135,27 @@ def test_an_admin_edit_of_a_story_keeps_a_version_and_updates_search():
     assert StoryVersion.objects.get(story=story).title == "Original title"
     results = Client().get("/search/", {"q": "Renamed"}).content.decode()
     assert f'href="{story.get_absolute_url()}"' in results
+
+
+@pytest.mark.django_db
+def test_the_repair_migration_puts_broken_counters_right():
+    import importlib
+
+    from django.apps import apps
+
+    from ladle.comments.services import rate_comment
+
+    repair = importlib.import_module("ladle.stories.migrations.0005_counters").repair_counters
+    story = make_story()
+    hidden = make_comment(story)
+    make_comment(story, parent=hidden)
+    make_comment(story)
+    rate_comment(comment=hidden, rater=make_editor(), value=0)
+    # What a whole-row save of a stale story used to leave behind.
+    Story.objects.filter(pk=story.pk).update(
+        last_comment_number=1, comment_count=0, hidden_comment_count=0
+    )
+    repair(apps, None)
+    story.refresh_from_db()
+    assert (story.last_comment_number, story.comment_count, story.hidden_comment_count) == (3, 3, 2)
+    assert make_comment(story).number == 4

@@ -233,3 +233,24 @@ def test_pages_forbid_inline_script_and_third_party_loads(client):
     assert "script-src 'self'" in policy and "default-src 'self'" in policy
     assert "unsafe-inline" not in policy.split("style-src-attr")[0]
     assert "camera=()" in response["Permissions-Policy"]
+
+
+@pytest.mark.django_db
+def test_listings_say_how_many_comments_the_community_hid(client):
+    from ladle.comments.services import rate_comment
+
+    story = make_story("Counted")
+    hidden = make_comment(story)
+    make_comment(story, parent=hidden)
+    make_comment(story)
+    rate_comment(comment=hidden, rater=make_editor(), value=0)
+    assert "(3 comments, 2 hidden)" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_signatures_are_shown_under_comments_as_plain_text(client):
+    author = make_member(signature="<b>Bold</b> claims")
+    story = make_story()
+    make_comment(story, author=author)
+    page = client.get(story.get_absolute_url(), {"display": "nested"}).content.decode()
+    assert "-- &lt;b&gt;Bold&lt;/b&gt; claims" in page

@@ -3,9 +3,9 @@
 from django import template
 
 from ladle.boxes.models import Box
+from ladle.comments.following import hotlist_stories
 from ladle.comments.models import Comment
 from ladle.polls.models import Poll
-from ladle.stories.following import hotlist_stories
 from ladle.stories.models import Section, Story
 
 register = template.Library()

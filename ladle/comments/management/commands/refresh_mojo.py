@@ -5,8 +5,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ladle.accounts.models import User
-from ladle.comments.rules import mojo_rules
+from ladle.accounts.models import User, mojo_rules
 from ladle.comments.services import refresh_mojo
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from ladle.stories.demo import database_is_empty, seed_demo
+from ladle.demo import database_is_empty, seed_demo
 
 
 class Command(BaseCommand):

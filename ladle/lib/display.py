@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from .tree import Thread, layout, order_depth_first
+from ladle.lib.tree import Thread, layout, order_depth_first
 
 
 class Display(StrEnum):

@@ -2,9 +2,9 @@
 
 from django.db.models import Count, Q
 
-from ladle.comments.models import Comment
+from ladle.stories.models import Hotlist, StoryVisit, readable_q
 
-from .models import Hotlist, StoryVisit
+from .models import Comment
 
 
 def attach_new_counts(member, stories) -> None:
@@ -28,7 +28,7 @@ def attach_new_counts(member, stories) -> None:
     for story_id, last_visit in visits.items():
         since |= Q(story_id=story_id, created_at__gt=last_visit)
     counts = dict(
-        Comment.objects.shown()
+        Comment.objects.visible_to(member)
         .filter(since)
         .values_list("story_id")
         .annotate(n=Count("id"))
@@ -40,8 +40,11 @@ def attach_new_counts(member, stories) -> None:
 
 
 def hotlist_stories(member, limit: int | None = None):
-    """The member's hotlist, newest first, with the comment and new counts."""
-    entries = Hotlist.objects.filter(member=member).select_related("story", "story__section")
+    """The stories of the member's hotlist they may still read, newest first, with the
+    comment and new counts."""
+    entries = Hotlist.objects.filter(readable_q(member, "story__"), member=member).select_related(
+        "story", "story__section"
+    )
     if limit:
         entries = entries[:limit]
     stories = [entry.story for entry in entries]

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from ladle.notifications.services import send_digests
+from ladle.stories.digests import send_digests
 
 
 class Command(BaseCommand):

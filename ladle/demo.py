@@ -14,9 +14,8 @@ from django.utils.text import slugify
 from ladle.accounts.models import User
 from ladle.comments.models import Comment
 from ladle.comments.services import post_comment, rate_comment
-
-from .models import DIARY_SECTION_SLUG, Section, Story, Topic
-from .services import diary_section, save_story
+from ladle.stories.models import DIARY_SECTION_SLUG, Section, Story, Topic
+from ladle.stories.services import diary_section, save_story
 
 SECTIONS = [
     ("News", "news", True, "What happened, reported plainly."),
@@ -332,9 +331,8 @@ SUBMISSIONS = [
 def _seed_community(stories, editor, by_name, sections, topics) -> None:
     """Diaries, a queue mid-vote, a story with a poll, a story with an earlier version."""
     from ladle.polls.services import create_poll, vote_in_poll
-
-    from .models import QueueVote
-    from .services import submit_story, vote_on_story, write_diary_entry
+    from ladle.stories.models import QueueVote
+    from ladle.stories.services import submit_story, vote_on_story, write_diary_entry
 
     for name, title, intro, body in DIARIES:
         write_diary_entry(
@@ -420,8 +418,11 @@ def _seed_ratings(stories, thread, editor, by_name, regulars, rng) -> None:
 
     # In the big thread: one comment with replies is hidden by two trusted raters ...
     alice.refresh_from_db()
-    hidden = next(
-        c for c in thread if c.depth == 1 and c.reply_count_at_seed >= 1 and c.author_id != alice.pk
+    hidden = (
+        Comment.objects.filter(pk__in=[c.pk for c in thread], depth=1, reply_count__gte=1)
+        .exclude(author=alice)
+        .order_by("number")[:1]
+        .get()
     )
     for rater in (editor, alice):
         rate_comment(comment=hidden, rater=rater, value=0)
@@ -469,12 +470,7 @@ def _seed_thread(
     # Spread the posting times over the hours since the story went up.
     start = story.published_at
     step = (now - start) / (size + 1)
-    replies = {c.pk: 0 for c in posted}
-    for comment in posted:
-        if comment.parent_id:
-            replies[comment.parent_id] += 1
     for i, comment in enumerate(posted, start=1):
         comment.created_at = start + step * i
-        comment.reply_count_at_seed = replies[comment.pk]
         Comment.objects.filter(pk=comment.pk).update(created_at=comment.created_at)
     return posted

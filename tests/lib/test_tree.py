@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from ladle.comments.tree import build_thread, order_depth_first
+from ladle.lib.tree import build_thread, order_depth_first
 
 
 @dataclass

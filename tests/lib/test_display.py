@@ -1,11 +1,11 @@
-"""Display and sort modes, without a database (ladle.comments.display)."""
+"""Display and sort modes, without a database (ladle.lib.display)."""
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ladle.comments.display import (
+from ladle.lib.display import (
     AgeSort,
     Display,
     RatingSort,

@@ -6,7 +6,7 @@ before it, so the page renders the nested lists in a single loop with no recursi
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -37,7 +37,7 @@ class Thread:
 
 def order_depth_first(
     nodes: Iterable[Node],
-    sort_key: Callable[[Any], Hashable] = lambda node: node.id,
+    sort_key: Callable[[Any], Any] = lambda node: node.id,
     root_id: Any = None,
     include: Callable[[Any], bool] | None = None,
 ) -> list[tuple[Any, int]]:
