@@ -1,0 +1,168 @@
+"""Reading a `mysqldump` file without a MySQL server: the tables' columns and their rows.
+
+The file is read as a stream of statements, so memory holds one statement at a time whatever
+the dump's size (mysqldump splits its extended INSERTs at about 1 MB; the limit here is
+generous). Strings come back as the dump's raw bytes: which encoding they are in is a
+property of each column (a Scoop site's latin1 columns hold cp1252 bytes), so the importer
+decodes them, not the reader. Numbers come back as `int` or `Decimal`, SQL NULL as None.
+"""
+
+import gzip
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import BinaryIO
+
+Value = bytes | int | Decimal | None
+
+MAX_STATEMENT = 256 * 1024 * 1024  # no real dump has a statement this long
+
+# One value of an INSERT's row: a quoted string (with MySQL's escapes), a number, NULL, or a
+# hexadecimal literal (binary columns dumped with --hex-blob).
+_VALUE = re.compile(
+    rb"""\s*(?:
+        (?:_binary\s*)?'(?P<string>(?:[^'\\]+|\\.|'')*)'
+      | 0x(?P<hex>[0-9A-Fa-f]*)
+      | (?P<number>-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)
+      | (?P<null>NULL)
+    )\s*""",
+    re.VERBOSE | re.DOTALL,
+)
+_ESCAPES = {
+    b"0": b"\x00",
+    b"b": b"\b",
+    b"n": b"\n",
+    b"r": b"\r",
+    b"t": b"\t",
+    b"Z": b"\x1a",
+}
+_ESCAPE = re.compile(rb"\\(.)|''", re.DOTALL)
+_CREATE = re.compile(rb"CREATE TABLE\s+`(?P<table>[^`]+)`\s*\((?P<body>.*)\)", re.DOTALL)
+_COLUMN = re.compile(rb"^\s*`(?P<name>[^`]+)`\s", re.MULTILINE)
+_INSERT = re.compile(
+    rb"INSERT\s+(?:IGNORE\s+)?INTO\s+`(?P<table>[^`]+)`\s*(?:\((?P<columns>[^)]*)\)\s*)?VALUES\s*",
+    re.IGNORECASE,
+)
+
+
+class DumpError(ValueError):
+    """The file is not a dump this reader understands; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Row:
+    table: str
+    values: dict[str, Value]
+
+
+def _unescape(raw: bytes) -> bytes:
+    def replace(match: re.Match) -> bytes:
+        if match.group(0) == b"''":
+            return b"'"
+        char = match.group(1)
+        return _ESCAPES.get(char, char)
+
+    return _ESCAPE.sub(replace, raw) if b"\\" in raw or b"''" in raw else raw
+
+
+def _number(text: bytes) -> int | Decimal:
+    return int(text) if text.lstrip(b"-").isdigit() else Decimal(text.decode())
+
+
+def parse_values(text: bytes, start: int = 0) -> Iterator[list[Value]]:
+    """The rows of an INSERT's `VALUES (...), (...)` part, from `start` in `text`."""
+    position, end = start, len(text)
+    while position < end:
+        while position < end and text[position : position + 1] in b" \t\r\n,":
+            position += 1
+        if position >= end or text[position : position + 1] == b";":
+            return
+        if text[position : position + 1] != b"(":
+            raise DumpError(f"expected '(' at byte {position} of an INSERT")
+        position += 1
+        row: list[Value] = []
+        while True:
+            match = _VALUE.match(text, position)
+            if match is None:
+                raise DumpError(f"cannot read the value at byte {position} of an INSERT")
+            if match.group("string") is not None:
+                row.append(_unescape(match.group("string")))
+            elif match.group("number") is not None:
+                row.append(_number(match.group("number")))
+            elif match.group("hex") is not None:
+                row.append(bytes.fromhex(match.group("hex").decode()))
+            else:
+                row.append(None)
+            position = match.end()
+            separator = text[position : position + 1]
+            position += 1
+            if separator == b")":
+                break
+            if separator != b",":
+                raise DumpError(f"expected ',' or ')' at byte {position - 1} of an INSERT")
+        yield row
+
+
+def statements(stream: BinaryIO) -> Iterator[bytes]:
+    """The dump's SQL statements, one at a time, without comment lines.
+
+    mysqldump never writes a raw line break inside a string (it writes `\n`), so a statement
+    ends with the line whose last character is `;`, and a line starting with `--` between
+    statements is a comment.
+    """
+    parts: list[bytes] = []
+    size = 0
+    for line in stream:
+        if not parts and (line.startswith(b"--") or not line.strip()):
+            continue
+        parts.append(line)
+        size += len(line)
+        if size > MAX_STATEMENT:
+            raise DumpError("a statement is longer than 256 MB: is this a mysqldump file?")
+        if line.rstrip().endswith(b";"):
+            yield b"".join(parts).strip()
+            parts, size = [], 0
+    if parts and b"".join(parts).strip():
+        raise DumpError("the dump ends in the middle of a statement: it is cut short")
+
+
+def read_dump(stream: BinaryIO, tables: Iterable[str] | None = None) -> Iterator[Row]:
+    """Every row of the dump's tables (only of `tables`, when given), in dump order."""
+    wanted = set(tables) if tables is not None else None
+    columns: dict[str, list[str]] = {}
+    for statement in statements(stream):
+        head = statement[:40].upper()
+        if head.startswith(b"CREATE TABLE"):
+            created = _CREATE.match(statement)
+            if created:
+                table = created.group("table").decode()
+                body = created.group("body")
+                columns[table] = [m.group("name").decode() for m in _COLUMN.finditer(body)]
+            continue
+        insert = _INSERT.match(statement)
+        if insert is None:
+            continue
+        table = insert.group("table").decode()
+        if wanted is not None and table not in wanted:
+            continue
+        if insert.group("columns"):
+            names = [name.strip(" `") for name in insert.group("columns").decode().split(",")]
+        elif table in columns:
+            names = columns[table]
+        else:
+            raise DumpError(f"rows for table {table!r} come before its CREATE TABLE")
+        for values in parse_values(statement, insert.end()):
+            if len(values) != len(names):
+                raise DumpError(
+                    f"a row of {table!r} has {len(values)} values for {len(names)} columns"
+                )
+            yield Row(table, dict(zip(names, values, strict=True)))
+
+
+def open_dump(path: Path) -> BinaryIO:
+    """A dump file, gzipped (`.gz`) or not, opened for streaming."""
+    if path.suffix == ".gz":
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
