@@ -152,6 +152,8 @@ AUTHENTICATION_BACKENDS = ["ladle.accounts.backends.NameOrEmailBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    # Only verifies passwords imported from a Scoop site, which are then re-hashed with Argon2.
+    "ladle.accounts.hashers.ScoopCryptPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
