@@ -13,11 +13,14 @@ import re
 
 import ftfy
 
-# Bytes cp1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) are read as latin1 would.
-codecs.register_error(
-    "ladle_latin1",
-    lambda error: (error.object[error.start : error.end].decode("latin-1"), error.end),
-)
+
+def _as_latin1(error: UnicodeError) -> tuple[str, int]:
+    """Bytes cp1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) read as latin1 would."""
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+codecs.register_error("ladle_latin1", _as_latin1)
 
 _REFERENCE = re.compile(r"&#(?:(\d{1,7})|[xX]([0-9A-Fa-f]{1,6}));")
 
