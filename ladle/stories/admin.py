@@ -5,7 +5,7 @@ counters never written. Stories are hidden, not deleted (their comments and numb
 from django.contrib import admin
 
 from . import services
-from .forms import story_fields
+from .forms import StoryForm, story_fields
 from .models import Section, Story, Topic
 
 
@@ -28,20 +28,7 @@ class StoryAdmin(admin.ModelAdmin):
     search_fields = ("title", "intro")
     raw_id_fields = ("author",)
     filter_horizontal = ("topics",)
-    fields = (
-        "title",
-        "section",
-        "topics",
-        "author",
-        "intro",
-        "body",
-        "status",
-        "front_page",
-        "published_at",
-        "comment_status",
-        "last_comment_number",
-        "comment_count",
-    )
+    fields = (*StoryForm.Meta.fields, "author", "last_comment_number", "comment_count")
     readonly_fields = ("last_comment_number", "comment_count")
 
     def get_readonly_fields(self, request, obj=None):
