@@ -8,6 +8,7 @@ ladle createadmin [--name NAME] [--email EMAIL]
 import argparse
 import os
 import secrets
+import socket
 import subprocess
 import sys
 
@@ -63,6 +64,16 @@ def serve(args: argparse.Namespace) -> int:
 
     from gunicorn.app.base import BaseApplication
 
+    if problem := _port_taken(args.host, args.port):
+        print(f"Ladle cannot listen on {host}:{args.port}: {problem}", file=sys.stderr)
+        print("Stop what uses that port, or choose another with --port.", file=sys.stderr)
+        return 1
+    control = settings.DATA_DIR / "gunicorn.ctl"
+
+    def when_ready(server):
+        # Said only once gunicorn listens, so the address printed is one that answers.
+        print(f"Ladle is serving at http://{host}:{args.port}/  (Ctrl-C stops it)", flush=True)
+
     class LadleServer(BaseApplication):
         def load_config(self):
             self.cfg.set("bind", f"{args.host}:{args.port}")
@@ -70,19 +81,23 @@ def serve(args: argparse.Namespace) -> int:
             self.cfg.set("accesslog", "-")
             self.cfg.set("graceful_timeout", 10)
             self.cfg.set("proc_name", "ladle")
+            self.cfg.set("when_ready", when_ready)
+            # Each site's control socket lives in its own data folder (a Unix socket path
+            # must be short: a very deep data folder goes without one).
+            if len(str(control)) < 100:
+                self.cfg.set("control_socket", str(control))
+            else:
+                self.cfg.set("control_socket_disable", True)
 
         def load(self):
             from ladle.wsgi import application
 
             return application
 
-    host = f"[{args.host}]" if ":" in args.host else args.host
     worker = None
     if not args.no_worker:
         # The background worker (e-mail) runs beside the web server and stops with it.
         worker = subprocess.Popen([sys.executable, "-m", "ladle.cli", "worker"])
-    print(f"Ladle is serving at http://{host}:{args.port}/  (Ctrl-C stops it)")
-    sys.stdout.flush()
     try:
         LadleServer().run()
     finally:
@@ -93,6 +108,19 @@ def serve(args: argparse.Namespace) -> int:
             except subprocess.TimeoutExpired:
                 worker.kill()
     return 0
+
+
+def _port_taken(host: str, port: int) -> str:
+    """Why nothing could listen on host:port now ("" when it can), asked before gunicorn,
+    which would otherwise retry for a while before giving up."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            return error.strerror or str(error)
+    return ""
 
 
 def worker(argv: list[str]) -> int:

@@ -129,3 +129,38 @@ def test_serve_runs_the_background_worker_that_sends_mail(tmp_path):
         assert "Subject: Confirm your e-mail address" in output and "/confirm/" in output
     finally:
         _stop(process)
+
+
+def test_serve_says_plainly_when_its_port_is_taken(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LADLE_")}
+        env.update(LADLE_DATA_DIR=str(tmp_path / "data"))
+        started = time.monotonic()
+        result = subprocess.run(
+            [sys.executable, "-m", "ladle.cli", "serve", "--port", str(port), "--no-demo"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "serving at" not in result.stdout
+    assert time.monotonic() - started < 60  # no minutes of retries
+
+
+def test_each_site_keeps_its_control_socket_in_its_data_folder(tmp_path):
+    process, port, lines = _start(tmp_path, "--no-demo")
+    try:
+        control = tmp_path / "data" / "gunicorn.ctl"
+        deadline = time.monotonic() + 20  # gunicorn opens it just after it starts listening
+        while not control.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert control.is_socket()
+        status, page = _get(port, "/login/")
+        assert status == 200 and "<title>Log in · Ladle</title>" in page
+    finally:
+        assert _stop(process) == 0

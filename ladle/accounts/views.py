@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -52,6 +53,10 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # Django's view names the site after the request's host; the site has a name.
+        return {**super().get_context_data(**kwargs), "site_name": settings.LADLE_SITE_NAME}
 
 
 def member(request, name: str):
