@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from ladle.api.services import create_token
 from ladle.polls.services import create_poll
+from ladle.stories.forms import StoryForm
 from ladle.stories.services import submit_story
 from tests.conftest import make_comment, make_editor, make_member, make_section, make_story
 
@@ -83,17 +84,7 @@ FORMS = {
     "/story/{story}/comments/2/delete/": [],
     "/story/{story}/comments/3/remove/": ["reason"],
     "/comments/display/": ["display", "sort", "age", "next"],
-    "/editor/story/new/": [
-        "title",
-        "section",
-        "topics",
-        "intro",
-        "body",
-        "status",
-        "front_page",
-        "published_at",
-        "comment_status",
-    ],
+    "/editor/story/new/": list(StoryForm.Meta.fields),
     "/editor/story/{story}/": ["title", "section", "intro", "body", "status", "published_at"],
     "/editor/story/{story}/promote/": [],
     "/user/{name}/diary/new/": ["title", "intro", "body", "topics"],
