@@ -267,17 +267,17 @@ def _mark_subtree(comment: Comment) -> None:
     )
 
 
-def _lock_for_rating(comment: Comment) -> tuple[User, Comment]:
+def _lock_for_rating(comment: Comment) -> tuple[User, Story, Comment]:
     """Author, then story (its thread revision moves), then comment: the story-before-comment
     order every comment write uses, so raters and posters never deadlock."""
     # NO KEY UPDATE: rows that merely reference the member (a new comment, a notification)
     # need only a key-share lock, which this one does not block.
     author = User.objects.select_for_update(no_key=True).get(pk=comment.author_id)
-    _lock_story(comment.story_id)
-    return author, Comment.objects.select_for_update().get(pk=comment.pk)
+    story = _lock_story(comment.story_id)
+    return author, story, Comment.objects.select_for_update().get(pk=comment.pk)
 
 
-def _rescore(comment: Comment, author: User) -> None:
+def _rescore(comment: Comment, author: User, story: Story) -> None:
     """Recompute the comment's mean and count from its rating rows, then its author's mojo.
 
     When the community's ratings hide a comment, the moderators hear of it."""
@@ -288,7 +288,6 @@ def _rescore(comment: Comment, author: User) -> None:
         score = comment.score  # an untrusted start score stays until someone rates
     comment.score, comment.rating_count = score, count
     comment.save(update_fields=["score", "rating_count"])
-    story = Story.objects.get(pk=comment.story_id)  # locked by _lock_for_rating
     if comment.is_hidden != was_hidden:
         _mark_subtree(comment)
         _count_comments(story)
@@ -310,19 +309,19 @@ def rate_comment(*, comment: Comment, rater, value: int) -> Comment:
     """
     trusted = rater.is_trusted
     with transaction.atomic():
-        author, comment = _lock_for_rating(comment)
+        author, story, comment = _lock_for_rating(comment)
         _check_rating(comment=comment, rater=rater, trusted=trusted, value=value)
         Rating.objects.update_or_create(comment=comment, rater=rater, defaults={"value": value})
-        _rescore(comment, author)
+        _rescore(comment, author, story)
     return comment
 
 
 def withdraw_rating(*, comment: Comment, rater) -> Comment:
     """Take back the rater's rating of `comment` (nothing happens if there is none)."""
     with transaction.atomic():
-        author, comment = _lock_for_rating(comment)
+        author, story, comment = _lock_for_rating(comment)
         if Rating.objects.filter(comment=comment, rater=rater).delete()[0]:
-            _rescore(comment, author)
+            _rescore(comment, author, story)
     return comment
 
 
