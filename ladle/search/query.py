@@ -74,10 +74,16 @@ def _highlight(text: str | None) -> SafeString:
     return mark_safe(escape(text or "").replace(START, "<mark>").replace(STOP, "</mark>"))
 
 
+def _moment(value: datetime):
+    """A datetime as this database compares it in raw SQL (SQLite stores naive UTC text, and
+    text with an offset would compare wrongly)."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
 def _filters(search: Search) -> tuple[list[str], list]:
     now = timezone.now()
     where = ["e.visible = %s", "(e.visible_from IS NULL OR e.visible_from <= %s)"]
-    params: list = [True, now]
+    params: list = [True, _moment(now)]
     # Only comments carry the hidden flag, so the id lists need no kind.
     ids = ", ".join(str(int(i)) for i in search.hidden_ids)
     if search.hidden_mode == "include":
@@ -98,10 +104,10 @@ def _filters(search: Search) -> tuple[list[str], list]:
     zone = timezone.get_current_timezone()
     if search.date_from:
         where.append("e.date >= %s")
-        params.append(datetime.combine(search.date_from, time.min, zone))
+        params.append(_moment(datetime.combine(search.date_from, time.min, zone)))
     if search.date_to:
         where.append("e.date <= %s")
-        params.append(datetime.combine(search.date_to, time.max, zone))
+        params.append(_moment(datetime.combine(search.date_to, time.max, zone)))
     return where, params
 
 

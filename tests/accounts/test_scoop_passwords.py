@@ -12,7 +12,7 @@ from ladle.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def scoop_members() -> list[dict]:

@@ -8,7 +8,7 @@ import pytest
 from ladle.lib.legacy_text import decode_scoop_text
 from ladle.lib.mysqldump import open_dump, read_dump
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import pytest
 
 from ladle.lib.mysqldump import DumpError, open_dump, read_dump
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 SCHEMA = b"""-- MySQL dump
 /*!40101 SET NAMES latin1 */;

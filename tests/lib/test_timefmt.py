@@ -64,7 +64,7 @@ def test_the_scoop_fixtures_dst_samples_convert_to_their_true_instants():
     from ladle.lib.mysqldump import open_dump, read_dump
     from ladle.lib.timefmt import utc_in_posting_order
 
-    fixtures = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
     samples = json.loads((fixtures / "scoop-small.expected.json").read_text())["dst_samples"]
     wanted = {s["sid"] for s in samples}
     threads = defaultdict(list)
