@@ -60,6 +60,16 @@ def story_fields(data: dict) -> dict:
     }
 
 
+def written_fields(data: dict) -> dict:
+    """What a member's writing form (diary entry, submission, queue edit) gives a service."""
+    return {
+        "title": data["title"],
+        "intro": data["intro"],
+        "body": data["body"],
+        "topics": list(data["topics"]),
+    }
+
+
 class WriteForm(forms.Form):
     """What a member writes for a diary entry or a submission. Errors come from the service."""
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ladle.form_actions import run_form
 
 from .. import services
-from ..forms import StoryForm, WriteForm, story_fields
+from ..forms import StoryForm, WriteForm, story_fields, written_fields
 from ..models import Story
 
 
@@ -52,10 +52,7 @@ def write_diary(request, name: str):
         form,
         lambda data: services.write_diary_entry(
             author=request.user,
-            title=data["title"],
-            intro=data["intro"],
-            body=data["body"],
-            topics=list(data["topics"]),
+            **written_fields(data),
         ),
     )
     if story:

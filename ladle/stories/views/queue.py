@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ladle.form_actions import run_form
 
 from .. import services
-from ..forms import SubmitForm, VoteForm, WriteForm
+from ..forms import SubmitForm, VoteForm, WriteForm, written_fields
 from ..models import QueueVote, Story
 from .reading import story_context
 
@@ -27,11 +27,8 @@ def submit(request):
         form,
         lambda data: services.submit_story(
             author=request.user,
-            title=data["title"],
-            intro=data["intro"],
-            body=data["body"],
             section=data["section"],
-            topics=list(data["topics"]),
+            **written_fields(data),
             edit_queue=data["edit_queue"],
         ),
     )
@@ -172,10 +169,7 @@ def edit_queued(request, pk: int):
         lambda data: services.edit_queued_story(
             story=story,
             author=request.user,
-            title=data["title"],
-            intro=data["intro"],
-            body=data["body"],
-            topics=list(data["topics"]),
+            **written_fields(data),
         ),
     ):
         return redirect("stories:queued_story", pk=pk)

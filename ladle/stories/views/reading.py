@@ -21,25 +21,20 @@ def _story_navigation(story: Story):
     neighbours = Story.objects.published().in_section(story.section)
     if story.is_diary:
         neighbours = neighbours.filter(author=story.author_id)
-    fields = ("id", "slug", "title")
-    older = (
-        neighbours.filter(
-            Q(published_at__lt=story.published_at)
-            | Q(published_at=story.published_at, id__lt=story.pk)
+    when = story.published_at
+
+    def nearest(newer: bool):
+        after = Q(published_at__gt=when) | Q(published_at=when, id__gt=story.pk)
+        before = Q(published_at__lt=when) | Q(published_at=when, id__lt=story.pk)
+        order = ("published_at", "id") if newer else ("-published_at", "-id")
+        return (
+            neighbours.filter(after if newer else before)
+            .order_by(*order)
+            .only("id", "slug", "title")
+            .first()
         )
-        .order_by("-published_at", "-id")
-        .only(*fields)
-        .first()
-    )
-    newer = (
-        neighbours.filter(
-            Q(published_at__gt=story.published_at)
-            | Q(published_at=story.published_at, id__gt=story.pk)
-        )
-        .order_by("published_at", "id")
-        .only(*fields)
-        .first()
-    )
+
+    older, newer = nearest(newer=False), nearest(newer=True)
     return older, newer
 
 
