@@ -3,6 +3,8 @@
 ladle serve [--host 127.0.0.1] [--port 8000] [--workers 2] [--no-demo]
 ladle manage <django command> [args...]
 ladle createadmin [--name NAME] [--email EMAIL]
+ladle import-scoop DUMP | --mysql URL [--time-zone ZONE] [--merge] [--report FILE]
+ladle import-wxr FILE [--merge] [--report FILE]
 """
 
 import argparse
@@ -179,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("worker", help="run the background worker (sends e-mail)")
 
     commands.add_parser("manage", help="run a Django management command", add_help=False)
+    commands.add_parser("import-scoop", help="import a Scoop site (see --help)", add_help=False)
+    commands.add_parser("import-wxr", help="import a WordPress export (see --help)", add_help=False)
 
     admin_parser = commands.add_parser("createadmin", help="create an administrator")
     admin_parser.add_argument("--name", default="admin")
@@ -186,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if argv[:1] == ["manage"]:
         return manage(argv[1:])
+    if argv[:1] in (["import-scoop"], ["import-wxr"]):
+        return manage([argv[0].replace("-", "_"), *argv[1:]])
     if argv[:1] == ["worker"]:
         return worker(argv[1:])
     args = parser.parse_args(argv)

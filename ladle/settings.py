@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "ladle.notifications",
     "ladle.search",
     "ladle.api",
+    "ladle.legacy",
     "ninja",
     "django_tasks",
     "django_tasks_db",

@@ -76,6 +76,11 @@ class User(AbstractUser):
     # rating services and a daily refresh. None: no rated comments in the window.
     mojo = models.FloatField(null=True, blank=True, editable=False)
     mojo_comment_count = models.PositiveIntegerField(default=0, editable=False)
+    # The standing a member brought from the site they moved from (Scoop's trust level). It
+    # holds until Ladle's own mojo has enough rated comments to decide (docs/rules.md).
+    carried_trust = models.CharField(
+        max_length=10, blank=True, choices=[(t.value, t.value.title()) for t in Trust]
+    )
 
     stories_per_page = models.PositiveSmallIntegerField(
         default=8,
@@ -139,10 +144,14 @@ class User(AbstractUser):
 
     @property
     def trust(self) -> Trust:
-        """Staff are always trusted; everyone else by their mojo (ladle.lib.ranking)."""
+        """Staff are always trusted; everyone else by their mojo (ladle.lib.ranking), or by the
+        standing they brought from an old site while their mojo is too thin to decide."""
         if self.is_editor:
             return Trust.TRUSTED
-        return trust_level(Mojo(self.mojo, self.mojo_comment_count), mojo_rules())
+        rules = mojo_rules()
+        if self.carried_trust and self.mojo_comment_count < rules.min_rated_comments:
+            return Trust(self.carried_trust)
+        return trust_level(Mojo(self.mojo, self.mojo_comment_count), rules)
 
     @property
     def is_trusted(self) -> bool:

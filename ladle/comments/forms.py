@@ -3,6 +3,9 @@ from django import forms
 from .models import Comment
 from .services import SUBJECT_MAX
 
+# What a member may write in; imported HTML is not offered.
+WRITABLE_MARKUP = [(m.value, m.label) for m in (Comment.Markup.MARKDOWN, Comment.Markup.PLAIN)]
+
 
 class CommentForm(forms.Form):
     # No max_length on the field: the browser would cut long text silently; the service says why.
@@ -24,7 +27,7 @@ class CommentForm(forms.Form):
         help_text="About the story as a submission (not its topic); hidden once it is published.",
     )
     markup = forms.ChoiceField(
-        choices=Comment.Markup.choices, initial=Comment.Markup.MARKDOWN, label="Format"
+        choices=WRITABLE_MARKUP, initial=Comment.Markup.MARKDOWN, label="Format"
     )
 
 

@@ -133,6 +133,8 @@ class Comment(models.Model):
     class Markup(models.TextChoices):
         MARKDOWN = "markdown", "Markdown"
         PLAIN = "plain", "Plain text"
+        # Brought from an old site as the HTML it stored; sanitized like everything else.
+        HTML = "html", "HTML (imported)"
 
     story = models.ForeignKey("stories.Story", on_delete=models.CASCADE, related_name="comments")
     # 1, 2, 3, ... per story in posting order; handed out under the story's row lock.

@@ -129,9 +129,12 @@ def post_comment(
             replyable = Comment.objects.visible_to(author).filter(pk=parent.pk, story=story)
             if not replyable.exists():
                 raise ValidationError("You can only reply to a comment that is shown to you.")
-        # An untrusted member's comment starts hidden: their mojo as its score, no ratings.
+        # An untrusted member's comment starts hidden: their mojo as its score (the lowest
+        # score when a carried-over standing left them untrusted without one), no ratings.
         author_row = User.objects.get(pk=author.pk)
-        start_score = author_row.mojo if author_row.trust is Trust.UNTRUSTED else None
+        start_score = None
+        if author_row.trust is Trust.UNTRUSTED:
+            start_score = author_row.mojo if author_row.mojo is not None else 0.0
         editorial = story.is_queued() and (editorial or bool(parent and parent.editorial))
         story.last_comment_number += 1
         comment = Comment(

@@ -22,6 +22,7 @@ def _as_latin1(error: UnicodeError) -> tuple[str, int]:
 
 codecs.register_error("ladle_latin1", _as_latin1)
 
+_PLAIN_ASCII = re.compile(r"[\t\n\r\x20-\x7e]*\Z")
 _REFERENCE = re.compile(r"&#(?:(\d{1,7})|[xX]([0-9A-Fa-f]{1,6}));")
 
 
@@ -40,7 +41,10 @@ def decode_scoop_text(raw: bytes) -> str:
     """A latin1 column's bytes as the text its readers saw, mojibake repaired where the
     repair is unambiguous (ftfy decides that)."""
     text = raw.decode("cp1252", errors="ladle_latin1")
-    text = _REFERENCE.sub(_character, text)
+    if "&#" in text:
+        text = _REFERENCE.sub(_character, text)
+    if _PLAIN_ASCII.match(text):
+        return text  # nothing ftfy could repair (most comments: it is the slow step)
     return ftfy.fix_text(
         text,
         unescape_html=False,

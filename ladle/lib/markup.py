@@ -68,8 +68,12 @@ def render_plain_text(source: str) -> str:
 
 
 def render(source: str, *, markup: str = "markdown", editor: bool = False) -> str:
+    """`source` as safe HTML: Markdown, plain text, or HTML brought from an old site (which
+    only needs the sanitizer)."""
     if markup == "plain":
         return render_plain_text(source)
+    if markup == "html":
+        return sanitize(source, editor=editor).strip()
     return render_markdown(source, editor=editor)
 
 

@@ -8,6 +8,7 @@ so on, and each comment's weight is also multiplied by its number of ratings.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 
@@ -80,4 +81,6 @@ def format_score(score: float | None, rating_count: int) -> str:
     """`(3.67 / 3)`, or `(none / 0)` for a comment nobody has rated."""
     if not rating_count or score is None:
         return "(none / 0)"
-    return f"({score:.2f} / {rating_count})"
+    # Half away from zero, as Scoop showed it: 29/8 is 3.63, not the float formatter's 3.62.
+    shown = Decimal(score).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"({shown} / {rating_count})"

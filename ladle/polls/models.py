@@ -18,8 +18,10 @@ class Poll(models.Model):
     is_current = models.BooleanField(default=False)
     closed = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    # Ballots cast, recomputed from the ballot rows with every vote.
+    # Ballots cast, recomputed from the ballot rows with every vote, plus the ballots brought
+    # from an old site that left no row (Scoop counted anonymous voters without one).
     ballot_count = models.PositiveIntegerField(default=0, editable=False)
+    carried_ballots = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -35,8 +37,10 @@ class Answer(models.Model):
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="answers")
     text = models.CharField(max_length=200)
     position = models.PositiveSmallIntegerField(default=0)
-    # Ballots that chose this answer, recomputed with every vote.
+    # Ballots that chose this answer, recomputed with every vote, plus the votes brought from
+    # an old site, whose ballots never said which answer they chose.
     votes = models.PositiveIntegerField(default=0, editable=False)
+    carried_votes = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["position", "id"]

@@ -10,7 +10,7 @@ from ladle.stories.models import Section, Story
 from .models import MAX_ANSWERS, Answer, Ballot, Poll
 
 
-def _polls_section() -> Section:
+def polls_section() -> Section:
     section, _ = Section.objects.get_or_create(
         slug="polls", defaults={"name": "Polls", "on_front_page": False, "position": 95}
     )
@@ -45,7 +45,7 @@ def create_poll(
             story = Story(
                 title=question[:200],
                 intro=question,
-                section=_polls_section(),
+                section=polls_section(),
                 author=editor,
                 status=Story.Status.PUBLISHED,
                 front_page=False,
@@ -101,8 +101,8 @@ def vote_in_poll(*, poll: Poll, voter, answer_ids: list[int]) -> Ballot:
             .annotate(n=Count("id"))
         )
         for answer in poll.answers.all():
-            answer.votes = counts.get(answer.pk, 0)
+            answer.votes = answer.carried_votes + counts.get(answer.pk, 0)
             answer.save(update_fields=["votes"])
-        poll.ballot_count = poll.ballots.count()
+        poll.ballot_count = poll.carried_ballots + poll.ballots.count()
         poll.save(update_fields=["ballot_count"])
     return ballot

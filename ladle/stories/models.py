@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ladle.lib.markup import count_words, render_markdown
+from ladle.lib.markup import count_words, render
 
 
 class Section(models.Model):
@@ -126,8 +126,15 @@ class Story(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="stories"
     )
+
+    class Markup(models.TextChoices):
+        MARKDOWN = "markdown", "Markdown"
+        # Brought from an old site as the HTML it stored; sanitized like everything else.
+        HTML = "html", "HTML (imported)"
+
     intro = models.TextField(help_text="Shown on the front page. Markdown.")
     body = models.TextField(blank=True, help_text="The rest, shown on the story's page. Markdown.")
+    markup = models.CharField(max_length=10, choices=Markup.choices, default=Markup.MARKDOWN)
     # Sanitized HTML rendered from intro/body at save time, so pages never re-render Markdown.
     intro_html = models.TextField(editable=False, default="")
     body_html = models.TextField(editable=False, default="")
@@ -186,9 +193,11 @@ class Story(models.Model):
         return reverse("stories:story", args=[self.pk, self.slug or "-"])
 
     def render_text(self) -> None:
-        """Refresh the sanitized HTML and word count from the Markdown intro and body."""
-        self.intro_html = render_markdown(self.intro, editor=True)
-        self.body_html = render_markdown(self.body, editor=True) if self.body.strip() else ""
+        """Refresh the sanitized HTML and word count from the intro and body."""
+        self.intro_html = render(self.intro, markup=self.markup, editor=True)
+        self.body_html = (
+            render(self.body, markup=self.markup, editor=True) if self.body.strip() else ""
+        )
         self.body_word_count = count_words(self.body_html)
 
     def is_published(self, now=None) -> bool:

@@ -256,7 +256,7 @@ def queue_thresholds() -> tuple[int, int]:
     return queue_rules.threshold(rules[0], active), queue_rules.threshold(rules[1], active)
 
 
-def _recount_votes(story: Story) -> queue_rules.Tally:
+def recount_votes(story: Story) -> queue_rules.Tally:
     counts = dict(story.queue_votes.values_list("choice").annotate(n=Count("id")))
     tally = queue_rules.Tally(
         front_page=counts.get(QueueVote.Choice.FRONT_PAGE, 0),
@@ -334,7 +334,7 @@ def vote_on_story(*, story: Story, voter, choice: int) -> Story:
                 QueueVote.objects.create(story=story, voter=voter, choice=choice)
         except IntegrityError as error:
             raise ValidationError("You have already voted on this story.") from error
-        tally = _recount_votes(story)
+        tally = recount_votes(story)
         outcome = queue_rules.decide(tally, post_at=post_at, hide_at=hide_at)
         reason = f"The queue's vote: score {tally.score} from {tally.total} votes."
         if outcome in (queue_rules.Outcome.FRONT_PAGE, queue_rules.Outcome.SECTION):

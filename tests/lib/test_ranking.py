@@ -29,7 +29,7 @@ def test_mean_score_is_the_plain_mean():
 @pytest.mark.parametrize(
     ("score", "count", "shown"),
     [(5.0, 3, "(5.00 / 3)"), (11 / 3, 3, "(3.67 / 3)"), (None, 0, "(none / 0)"),
-     (0.0, 2, "(0.00 / 2)"), (0.4, 0, "(none / 0)")],
+     (0.0, 2, "(0.00 / 2)"), (0.4, 0, "(none / 0)"), (29 / 8, 8, "(3.63 / 8)")],
 )  # fmt: skip
 def test_score_display(score, count, shown):
     assert format_score(score, count) == shown
