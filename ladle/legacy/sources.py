@@ -78,9 +78,16 @@ class MySQLDatabase:
         parts = urlsplit(url)
         if parts.scheme not in ("mysql", "mariadb") or not parts.path.strip("/"):
             raise ValueError("give the database as mysql://user:password@host:port/database")
-        # Dates stay text, as in a dump: Scoop's '0000-00-00 00:00:00' is no datetime.
+        # Dates and decimals stay text, as in a dump: Scoop's '0000-00-00 00:00:00' is no
+        # datetime, and the importer reads decimals itself.
         conv = dict(conversions)
-        for kind in (FIELD_TYPE.DATETIME, FIELD_TYPE.TIMESTAMP, FIELD_TYPE.DATE):
+        for kind in (
+            FIELD_TYPE.DATETIME,
+            FIELD_TYPE.TIMESTAMP,
+            FIELD_TYPE.DATE,
+            FIELD_TYPE.DECIMAL,
+            FIELD_TYPE.NEWDECIMAL,
+        ):
             conv.pop(kind, None)
         self.connection = pymysql.connect(
             host=parts.hostname or "127.0.0.1",

@@ -62,14 +62,27 @@ def test_known_xss_vectors_render_inert_in_chromium(page, markup):
         post_comment(story=story, author=author, subject=subject, body=vector, markup=markup)
     make_comment(story, subject="control", body="A harmless comment.")
 
-    dialogs = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.add_init_script("window.__ran = []; window.alert = (m) => window.__ran.push(String(m));")
+    dialogs = watch_for_scripts(page)
     page.goto(Story.objects.get(pk=story.pk).get_absolute_url())
     page.wait_for_load_state("networkidle")
 
     bodies = page.locator(".comment-body")
     assert bodies.count() == len(VECTORS) + 1
+    assert_inert(page, bodies, dialogs)
+    assert page.locator("text=A harmless comment.").is_visible()
+
+
+def watch_for_scripts(page) -> list:
+    """Record any dialog, and replace alert() with a recorder, before the page loads."""
+    dialogs: list = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.add_init_script("window.__ran = []; window.alert = (m) => window.__ran.push(String(m));")
+    return dialogs
+
+
+def assert_inert(page, bodies, dialogs) -> None:
+    """Hover every rendered body and fire the events handlers listen for; then nothing may
+    have run, and no dangerous element or attribute may be left in the page's main part."""
     for i in range(bodies.count()):  # hover handlers would fire now if any survived
         if bodies.nth(i).is_visible():
             bodies.nth(i).hover()
@@ -78,7 +91,6 @@ def test_known_xss_vectors_render_inert_in_chromium(page, markup):
             el.dispatchEvent(new Event(type));
     })""")
     page.wait_for_timeout(300)
-
     assert dialogs == []
     assert page.evaluate("window.__ran") == []
     dangerous = page.evaluate("""() => {
@@ -98,4 +110,3 @@ def test_known_xss_vectors_render_inert_in_chromium(page, markup):
         return found;
     }""")
     assert dangerous == []
-    assert page.locator("text=A harmless comment.").is_visible()

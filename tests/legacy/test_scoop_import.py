@@ -350,3 +350,37 @@ def test_a_site_with_content_refuses_an_import_without_merge(imported, tmp_path)
     copy.write_bytes(DUMP.read_bytes() + b"\n-- taken again\n")
     with pytest.raises(ImportRefused, match="--merge"):
         run_import(copy)
+
+
+def assert_moved(address: str, target: str) -> None:
+    response = Client().get(address)
+    assert response.status_code == 301, address
+    assert response["Location"] == target, address
+
+
+def test_old_scoop_story_and_comment_links_answer_301(imported):
+    for sid in EXPECTED["stories"]["sids"]:
+        assert_moved(f"/story/{sid}", story(sid).get_absolute_url())
+        assert_moved(f"/?op=displaystory;sid={sid}", story(sid).get_absolute_url())
+    c = comment("2005/10/29/23127/368", 63)
+    assert_moved("/comments/2005/10/29/23127/368/63", c.get_absolute_url())
+    assert_moved("/?op=comments;sid=2005/10/29/23127/368;cid=63", c.get_absolute_url())
+    assert Client().get(c.get_absolute_url()).status_code in (200, 302)
+
+
+def test_old_member_section_diary_and_poll_links_answer_301(imported):
+    corvid = User.objects.get(username="Corvid")
+    assert Client().get("/user/Corvid", follow=True).redirect_chain[-1][0] == "/user/Corvid/"
+    assert_moved("/?op=user;nick=Corvid", corvid.get_absolute_url())
+    assert_moved("/user/corvid/diary", f"/user/{corvid.username}/diary/")
+    assert_moved("/section/Diary", "/section/diaries/")
+    assert_moved("/section/politics", "/section/politics/")
+    current = EXPECTED["polls"]["current_poll_var"]
+    poll = Poll.objects.get(pk=OldKey.objects.get(kind="scoop_poll", key=current).target_id)
+    assert_moved(f"/poll/{current}", poll.get_absolute_url())
+
+
+def test_unknown_old_links_still_say_not_found(imported):
+    assert Client().get("/story/2099/1/1/1/1").status_code == 404
+    assert Client().get("/comments/2099/1/1/1/1/5").status_code == 404
+    assert Client().get("/?op=displaystory;sid=nope").status_code == 200  # the front page

@@ -1,0 +1,23 @@
+from django.http import HttpResponsePermanentRedirect
+
+from .links import new_address_for_path, new_address_for_query
+
+
+class OldLinksMiddleware:
+    """A 301 to the new page for an old site's address: a path that matched nothing here, or
+    the front page asked for with Scoop's `?op=` or WordPress's `?p=` parameters."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD"):
+            query = request.META.get("QUERY_STRING", "")
+            if request.path == "/" and query and ("op=" in query or "p=" in query):
+                if target := new_address_for_query(query):
+                    return HttpResponsePermanentRedirect(target)
+        response = self.get_response(request)
+        if response.status_code == 404 and request.method in ("GET", "HEAD"):
+            if target := new_address_for_path(request.path):
+                return HttpResponsePermanentRedirect(target)
+        return response
