@@ -63,8 +63,7 @@ class Stage:
 
     def flush(self) -> None:
         if self.buffer:
-            with connection.cursor() as cursor:
-                cursor.executemany(self.insert, self.buffer)
+            write(self.name, self.columns, self.buffer)
             self.buffer = []
 
     def finish(self) -> None:
@@ -99,3 +98,30 @@ class Stage:
 def batched(items: Sequence, size: int = BATCH) -> Iterator[Sequence]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple]) -> None:
+    """INSERT rows of `model` (values in the order of `columns`, attribute names, times
+    already adapted with `connection.ops.adapt_datetimefield_value`) in batches, straight
+    through the cursor: `bulk_create` compiles every value through the ORM, which was most
+    of an import's time."""
+    if not rows:
+        return
+    names = {f.attname: f.column for f in model._meta.concrete_fields}
+    write(model._meta.db_table, [names[c] for c in columns], rows)
+
+
+def write(table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
+    """Rows into a table: PostgreSQL's COPY (many times faster than INSERTs), else a prepared
+    INSERT run for every row (SQLite's fastest way in)."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+        for batch in batched(rows):
+            cursor.executemany(sql, batch)

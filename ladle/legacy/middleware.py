@@ -11,13 +11,15 @@ class OldLinksMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in ("GET", "HEAD"):
-            query = request.META.get("QUERY_STRING", "")
-            if request.path == "/" and query and ("op=" in query or "p=" in query):
-                if target := new_address_for_query(query):
-                    return HttpResponsePermanentRedirect(target)
+        reading = request.method in ("GET", "HEAD")
+        query = request.META.get("QUERY_STRING", "")
+        if reading and request.path == "/" and ("op=" in query or "p=" in query):
+            target = new_address_for_query(query)
+            if target:
+                return HttpResponsePermanentRedirect(target)
         response = self.get_response(request)
-        if response.status_code == 404 and request.method in ("GET", "HEAD"):
-            if target := new_address_for_path(request.path):
+        if reading and response.status_code == 404:
+            target = new_address_for_path(request.path)
+            if target:
                 return HttpResponsePermanentRedirect(target)
         return response

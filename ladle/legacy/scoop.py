@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import nh3
@@ -27,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import connection, transaction
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -46,7 +48,7 @@ from ladle.search.models import SearchEntry
 from ladle.stories.models import Hotlist, QueueVote, Section, Story, StoryVisit, Topic
 from ladle.stories.services import diary_section, recount_votes
 
-from .bulk import IdBlock, Stage, batched
+from .bulk import IdBlock, Stage, batched, insert_rows
 from .models import ImportRun, OldKey
 from .report import Progress, Report
 from .sources import Source
@@ -92,6 +94,33 @@ _EMAIL = EmailValidator()
 _URL = URLValidator(schemes=["http", "https"])
 
 
+COMMENT_COLUMNS = [
+    "id", "story_id", "number", "parent_id", "depth", "path", "author_id", "subject", "body",
+    "markup", "editorial", "body_html", "state", "removal_reason", "removed_by_id", "score",
+    "rating_count", "reply_count", "created_at", "edited_at",
+]  # fmt: skip
+SEARCH_COLUMNS = [
+    "kind", "object_id", "title", "text", "url", "story_id", "section_id", "author_id",
+    "author_name", "date", "visible", "visible_from", "hidden",
+]  # fmt: skip
+SUBJECT_MAX = Comment._meta.get_field("subject").max_length
+
+
+class Placed(NamedTuple):
+    """A comment of the old site, placed in its thread, on its way into the database."""
+
+    pk: int
+    number: int
+    parent: int  # the parent's number; 0 at the top level
+    author_id: int
+    subject: str
+    body: str
+    body_html: str
+    editorial: bool
+    removed: bool
+    created_at: datetime
+
+
 class ImportRefused(Exception):
     """The import cannot start; the message says why and what to do."""
 
@@ -132,8 +161,11 @@ def _number(value, default=None):
 def _local_time(value) -> datetime | None:
     """A naive DATETIME as Scoop stored it; None for MySQL's zero date or anything unreadable."""
     text = value.decode("ascii", "replace") if isinstance(value, bytes) else str(value or "")
-    try:
-        moment = datetime.strptime(text[:19], "%Y-%m-%d %H:%M:%S")
+    try:  # "2004-03-12 22:21:15", read by hand: strptime was a tenth of an import's time
+        moment = datetime(
+            int(text[0:4]), int(text[5:7]), int(text[8:10]),
+            int(text[11:13]), int(text[14:16]), int(text[17:19]),
+        )  # fmt: skip
     except ValueError:
         return None
     return moment if moment.year > 1970 else None
@@ -361,7 +393,7 @@ class ScoopImport:
             new.append((uid, nick, member))
         for batch in batched(new, 500):
             User.objects.bulk_create([member for _, _, member in batch])
-        for uid, nick, member in new:
+        for uid, _, member in new:
             self.members[uid] = MemberPlace(member.pk, member.username)
         self._remember(Kind.SCOOP_MEMBER, [(str(uid), m.pk) for uid, _, m in new])
         self._remember(Kind.SCOOP_NICK, [(nick.lower(), m.pk) for _, nick, m in new])
@@ -811,58 +843,57 @@ class ScoopImport:
         numbers = sorted(by_cid)
         times = self._comment_times(sid, place, numbers, [by_cid[c][3] for c in numbers])
         parents = self._parents(sid, {cid: by_cid[cid][2] for cid in numbers})
-        scores = self._scores(sid, by_cid, ratings)
+        scores, ratings_by_cid = self._scores(sid, by_cid, ratings)
         ids = dict(zip(numbers, self.comment_ids.take(len(numbers)), strict=True))
+        adapt = connection.ops.adapt_datetimefield_value
         paths: dict[int, str] = {}
         depths: dict[int, int] = {}
         hidden_below: dict[int, bool] = {}
         replies: Counter[int] = Counter()
-        comments = []
+        placed: list[Placed] = []
         for cid in self._parents_first(numbers, parents):
             row = by_cid[cid]
             parent = parents[cid]
             paths[cid] = (paths[parent] if parent else "") + f"{cid}/"
             depths[cid] = depths[parent] + 1 if parent else 0
-            score, count = scores[cid]
+            score = scores[cid][0]
             removed = row[5] == REMOVED_SUBJECT and "has been deleted by" in row[6]
             hidden = score is not None and score < self.hide_below
             hidden_below[cid] = hidden or bool(parent and hidden_below[parent])
             if parent and not removed:
                 replies[parent] += 1
-            author = self._author(row[4], "comments")
-            comments.append(
-                Comment(
-                    id=ids[cid],
-                    story_id=place.id,
+            placed.append(
+                Placed(
+                    pk=ids[cid],
                     number=cid,
-                    parent_id=ids[parent] if parent else None,
-                    depth=depths[cid],
-                    path=paths[cid],
-                    author_id=author.id,
-                    subject=(row[5] or "(no subject)")[
-                        : Comment._meta.get_field("subject").max_length
-                    ],
+                    parent=parent,
+                    author_id=self._author(row[4], "comments").id,
+                    subject=(row[5] or "(no subject)")[:SUBJECT_MAX],
                     body=row[6],
                     body_html=row[7],
-                    markup=Comment.Markup.HTML,
                     editorial=bool(row[8]),
-                    state=Comment.State.REMOVED if removed else Comment.State.SHOWN,
-                    removal_reason="Deleted on the old site." if removed else "",
-                    score=score,
-                    rating_count=count,
+                    removed=removed,
                     created_at=times[cid],
                 )
             )
-        for comment in comments:
-            comment.reply_count = replies[comment.number]
-        for batch in batched(comments, 1000):
-            Comment.objects.bulk_create(batch)
-        self._ratings(sid, ids, by_cid, ratings)
-        self._search_entries(place, comments, hidden_below)
-        count = len(comments)
+        insert_rows(
+            Comment,
+            COMMENT_COLUMNS,
+            [
+                (c.pk, place.id, c.number, ids[c.parent] if c.parent else None, depths[c.number],
+                 paths[c.number], c.author_id, c.subject, c.body, Comment.Markup.HTML,
+                 c.editorial, c.body_html,
+                 Comment.State.REMOVED if c.removed else Comment.State.SHOWN,
+                 "Deleted on the old site." if c.removed else "", None, *scores[c.number],
+                 replies[c.number], adapt(c.created_at), None)
+                for c in placed
+            ],
+        )  # fmt: skip
+        self._ratings(ids, by_cid, ratings_by_cid)
+        self._search_entries(place, placed, hidden_below)
         Story.objects.filter(pk=place.id).update(
             last_comment_number=max(numbers),
-            comment_count=count,
+            comment_count=len(placed),
             hidden_comment_count=sum(hidden_below.values()),
         )
         return [(cid, times[cid]) for cid in numbers]
@@ -923,9 +954,10 @@ class ScoopImport:
                 order.append(c)
         return order
 
-    def _scores(self, sid: str, by_cid: dict, ratings) -> dict[int, tuple[float | None, int]]:
-        """Each comment's mean and count, recomputed from its rating rows. An untrusted
-        member's unrated comment keeps its starting score (their mojo then), no ratings."""
+    def _scores(self, sid: str, by_cid: dict, ratings) -> tuple[dict, dict]:
+        """Each comment's mean and count, recomputed from its rating rows (and the rows kept,
+        cid -> {uid: value}). An untrusted member's unrated comment keeps its starting score
+        (their mojo then), with no ratings."""
         values: dict[int, dict[int, int]] = defaultdict(dict)
         for _, cid, uid, rating in self._usable_ratings(sid, by_cid, ratings):
             values[cid][uid] = rating
@@ -944,7 +976,7 @@ class ScoopImport:
                         f"{sid} #{cid}",
                     )
                 scores[cid] = (None, 0)
-        return scores
+        return scores, values
 
     def _usable_ratings(self, sid: str, by_cid: dict, ratings):
         seen: set[tuple[int, int]] = set()
@@ -968,45 +1000,34 @@ class ScoopImport:
             seen.add((cid, uid))
             yield row
 
-    def _ratings(self, sid: str, ids: dict[int, int], by_cid: dict, ratings) -> None:
-        latest: dict[tuple[int, int], int] = {}
-        for _, cid, uid, rating in self._quiet_ratings(by_cid, ratings):
-            latest[(cid, uid)] = rating
+    def _ratings(self, ids: dict[int, int], by_cid: dict, values: dict) -> None:
+        now = connection.ops.adapt_datetimefield_value(self.now)
         rows = [
-            Rating(comment_id=ids[cid], rater_id=self.members[uid].id, value=value)
-            for (cid, uid), value in latest.items()
+            (ids[cid], self.members[uid].id, value, now, now)
+            for cid, raters in values.items()
+            for uid, value in raters.items()
         ]
-        for batch in batched(rows, 2000):
-            Rating.objects.bulk_create(batch)
+        insert_rows(Rating, ["comment_id", "rater_id", "value", "created_at", "updated_at"], rows)
         self.report.count("ratings", len(rows))
 
-    def _quiet_ratings(self, by_cid: dict, ratings):
-        """The ratings `_usable_ratings` kept, without reporting them a second time."""
-        highest = max(comment_rules.rating_labels())
-        for row in ratings:
-            _, cid, uid, rating = row
-            if (
-                cid in by_cid
-                and uid in self.members
-                and rating is not None
-                and 0 <= rating <= highest
-                and by_cid[cid][4] != uid
-            ):
-                yield row
-
-    def _search_entries(self, place: StoryPlace, comments, hidden_below) -> None:
+    def _search_entries(self, place: StoryPlace, comments: list["Placed"], hidden) -> None:
         story = Story.objects.only("status", "published_at", "section_id").get(pk=place.id)
         names = self._names()
-        entries = [
-            indexing.comment_entry(
+        # A comment's address is its story's comment address with its number at the end.
+        base = reverse("comments:permalink", args=[place.id, 1]).removesuffix("1/")
+        adapt = connection.ops.adapt_datetimefield_value
+        entries = []
+        for comment in comments:
+            if comment.removed:
+                continue
+            entry = indexing.comment_entry(
                 comment, story, author_name=names.get(comment.author_id, ""),
-                hidden=hidden_below[comment.number],
-            )
-            for comment in comments
-            if comment.state == Comment.State.SHOWN
-        ]  # fmt: skip
-        for batch in batched(entries, 1000):
-            SearchEntry.objects.bulk_create(batch)
+                hidden=hidden[comment.number], url=f"{base}{comment.number}/",
+            )  # fmt: skip
+            entry["date"] = adapt(entry["date"])
+            entry["visible_from"] = adapt(entry["visible_from"])
+            entries.append(tuple(entry[column] for column in SEARCH_COLUMNS))
+        insert_rows(SearchEntry, SEARCH_COLUMNS, entries)
 
     def _names(self) -> dict[int, str]:
         """Member id -> name, for the search index (built once, after the members)."""

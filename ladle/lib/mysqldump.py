@@ -23,11 +23,11 @@ MAX_STATEMENT = 256 * 1024 * 1024  # no real dump has a statement this long
 # hexadecimal literal (binary columns dumped with --hex-blob).
 _VALUE = re.compile(
     rb"""\s*(?:
-        (?:_binary\s*)?'(?P<string>(?:[^'\\]+|\\.|'')*)'
-      | 0x(?P<hex>[0-9A-Fa-f]*)
-      | (?P<number>-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)
-      | (?P<null>NULL)
-    )\s*""",
+        (?:_binary\s*)?'((?:[^'\\]+|\\.|'')*)'
+      | 0x([0-9A-Fa-f]*)
+      | (-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)
+      | (NULL)
+    )\s*([,)])""",
     re.VERBOSE | re.DOTALL,
 )
 _ESCAPES = {
@@ -74,34 +74,33 @@ def _number(text: bytes) -> int | Decimal:
 def parse_values(text: bytes, start: int = 0) -> Iterator[list[Value]]:
     """The rows of an INSERT's `VALUES (...), (...)` part, from `start` in `text`."""
     position, end = start, len(text)
+    match_value = _VALUE.match
     while position < end:
-        while position < end and text[position : position + 1] in b" \t\r\n,":
+        while position < end and text[position] in b" \t\r\n,":
             position += 1
-        if position >= end or text[position : position + 1] == b";":
+        if position >= end or text[position] == 59:  # ";"
             return
-        if text[position : position + 1] != b"(":
+        if text[position] != 40:  # "("
             raise DumpError(f"expected '(' at byte {position} of an INSERT")
         position += 1
         row: list[Value] = []
         while True:
-            match = _VALUE.match(text, position)
+            # One match reads a value and the "," or ")" after it.
+            match = match_value(text, position)
             if match is None:
                 raise DumpError(f"cannot read the value at byte {position} of an INSERT")
-            if match.group("string") is not None:
-                row.append(_unescape(match.group("string")))
-            elif match.group("number") is not None:
-                row.append(_number(match.group("number")))
-            elif match.group("hex") is not None:
-                row.append(bytes.fromhex(match.group("hex").decode()))
+            string, hexadecimal, number, _null, separator = match.groups()
+            if string is not None:
+                row.append(_unescape(string) if b"\\" in string or b"''" in string else string)
+            elif number is not None:
+                row.append(int(number) if number.lstrip(b"-").isdigit() else _number(number))
+            elif hexadecimal is not None:
+                row.append(bytes.fromhex(hexadecimal.decode()))
             else:
                 row.append(None)
             position = match.end()
-            separator = text[position : position + 1]
-            position += 1
             if separator == b")":
                 break
-            if separator != b",":
-                raise DumpError(f"expected ',' or ')' at byte {position - 1} of an INSERT")
         yield row
 
 
