@@ -19,7 +19,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import nh3
@@ -28,7 +27,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import connection, transaction
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -44,14 +42,23 @@ from ladle.lib.timefmt import utc_in_posting_order
 from ladle.polls.models import Answer, Ballot, Poll
 from ladle.polls.services import polls_section
 from ladle.search import indexing
-from ladle.search.models import SearchEntry
 from ladle.stories.models import Hotlist, QueueVote, Section, Story, StoryVisit, Topic
 from ladle.stories.services import diary_section, recount_votes
 
-from .bulk import IdBlock, Stage, batched, insert_rows
-from .models import ImportRun, OldKey
+from . import base
+from .base import (
+    ImportRefused,
+    check_site,
+    finish,
+    fitting_name,
+    refresh_statistics,
+    remember,
+)
+from .bulk import Stage, batched, insert_rows
+from .models import OldKey
 from .report import Progress, Report
 from .sources import Source
+from .threads import OldComment, ThreadPlacer
 
 Kind = OldKey.Kind
 
@@ -92,40 +99,6 @@ _NOT_NAME = re.compile(r"[\W_]+")
 _SPACES = re.compile(r"\s+")
 _EMAIL = EmailValidator()
 _URL = URLValidator(schemes=["http", "https"])
-
-
-COMMENT_COLUMNS = [
-    "id", "story_id", "number", "parent_id", "depth", "path", "author_id", "subject", "body",
-    "markup", "editorial", "body_html", "state", "removal_reason", "removed_by_id", "score",
-    "rating_count", "reply_count", "created_at", "edited_at",
-]  # fmt: skip
-SEARCH_COLUMNS = [
-    "kind", "object_id", "title", "text", "url", "story_id", "section_id", "author_id",
-    "author_name", "date", "visible", "visible_from", "hidden",
-]  # fmt: skip
-SUBJECT_MAX = Comment._meta.get_field("subject").max_length
-
-
-class Placed(NamedTuple):
-    """A comment of the old site, placed in its thread, on its way into the database."""
-
-    pk: int
-    number: int
-    parent: int  # the parent's number; 0 at the top level
-    author_id: int
-    subject: str
-    body: str
-    body_html: str
-    editorial: bool
-    removed: bool
-    created_at: datetime
-
-
-class ImportRefused(Exception):
-    """The import cannot start; the message says why and what to do."""
-
-
-# --- Reading Scoop's values --------------------------------------------------------------------
 
 
 def _text(value) -> str:
@@ -217,17 +190,15 @@ class ScoopImport:
         self.kept: set[str] = set()  # sids of stories a merge found already here
         self.anonymous: MemberPlace | None = None
         self.zone: ZoneInfo = ZoneInfo("America/New_York")
-        self.hide_below = comment_rules.hide_threshold()
-        self.comment_ids = IdBlock(Comment)
+        self.threads = ThreadPlacer(self.report)
         self.counts: Counter[str] = Counter()
-        self._name_cache: dict[int, str] = {}
 
     # --- the whole run ---------------------------------------------------------------------------
 
     def run(self) -> Report:
         started = timezone.now()
         digest = self.source.digest()
-        self._check_site(digest)
+        check_site("scoop", digest, merge=self.merge)
         with transaction.atomic():
             small = self._read_small_tables()
             self._settings(small)
@@ -241,30 +212,9 @@ class ScoopImport:
                 stage.drop()
             self._index()
             self.report.note(f"Times were read as local time of {self.zone.key} and stored in UTC.")
-            ImportRun.objects.create(
-                source="scoop",
-                file_name=self.source.name[:500],
-                digest=digest or "",
-                started_at=started,
-                finished_at=timezone.now(),
-                report=self.report.text(),
-            )
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # fresh planner statistics for the tables just filled
+            finish("scoop", self.source.name, digest, started, self.report)
+        refresh_statistics()
         return self.report
-
-    def _check_site(self, digest: str | None) -> None:
-        if digest and ImportRun.objects.filter(source="scoop", digest=digest).exists():
-            run = ImportRun.objects.filter(source="scoop", digest=digest).first()
-            raise AlreadyImported(run)
-        has_content = Story.objects.exists() or Comment.objects.exists()
-        if has_content and not self.merge:
-            raise ImportRefused(
-                "This site already has stories or comments. Import into an empty site, or "
-                "give --merge to add the old site's content beside what is here (nothing "
-                "already here is changed; what an earlier import brought in is recognised "
-                "and left as it is)."
-            )
 
     # --- pass 1: the small tables ------------------------------------------------------------
 
@@ -291,17 +241,8 @@ class ScoopImport:
     def _utc(self, local: datetime | None) -> datetime | None:
         return None if local is None else utc_in_posting_order([local], self.zone)[0]
 
-    def _remember(self, kind: str, pairs: list[tuple[str, int]]) -> None:
-        OldKey.objects.bulk_create(
-            [OldKey(kind=kind, key=key[:255], target_id=target) for key, target in pairs],
-            ignore_conflicts=True,
-        )
-
-    def _known(self, kind: str) -> dict[str, int]:
-        return dict(OldKey.objects.filter(kind=kind).values_list("key", "target_id"))
-
     def _sections(self, small) -> None:
-        known = self._known(Kind.SCOOP_SECTION)
+        known = base.known(Kind.SCOOP_SECTION)
         # Scoop's section permissions: a section whose stories members post "to the section
         # only" (autosec) stays off the front page. Other permissions have no equivalent.
         perms = defaultdict(str)
@@ -332,7 +273,7 @@ class ScoopImport:
             self.sections[name] = section.pk
             new.append((name, section.pk))
             self.report.count("sections")
-        self._remember(Kind.SCOOP_SECTION, new)
+        remember(Kind.SCOOP_SECTION, new)
         if any("hide_post_stories" in p or "deny_read" in p for p in perms.values()):
             self.report.note(
                 "Some sections had Scoop permissions with no Ladle equivalent (hidden or "
@@ -346,12 +287,12 @@ class ScoopImport:
                 defaults={"name": name[:80] or "Imported", "on_front_page": False},
             )
             self.sections[name] = section.pk
-            self._remember(Kind.SCOOP_SECTION, [(name, section.pk)])
+            remember(Kind.SCOOP_SECTION, [(name, section.pk)])
             self.report.repair("stories named a section the dump does not have: created", name)
         return self.sections[name]
 
     def _topics(self, small) -> None:
-        known = self._known(Kind.SCOOP_TOPIC)
+        known = base.known(Kind.SCOOP_TOPIC)
         new = []
         for row in small["topics"]:
             tid = _text(row["tid"])
@@ -365,12 +306,12 @@ class ScoopImport:
             self.topics[tid] = topic.pk
             new.append((tid, topic.pk))
             self.report.count("topics")
-        self._remember(Kind.SCOOP_TOPIC, new)
+        remember(Kind.SCOOP_TOPIC, new)
 
     # --- members -----------------------------------------------------------------------------
 
     def _members(self, small) -> None:
-        known = self._known(Kind.SCOOP_MEMBER)
+        known = base.known(Kind.SCOOP_MEMBER)
         names = dict(User.objects.values_list("pk", "username"))
         for key, pk in known.items():
             if int(key) >= 0:  # -1: the anonymous member, found again when needed
@@ -395,14 +336,14 @@ class ScoopImport:
             User.objects.bulk_create([member for _, _, member in batch])
         for uid, _, member in new:
             self.members[uid] = MemberPlace(member.pk, member.username)
-        self._remember(Kind.SCOOP_MEMBER, [(str(uid), m.pk) for uid, _, m in new])
-        self._remember(Kind.SCOOP_NICK, [(nick.lower(), m.pk) for _, nick, m in new])
+        remember(Kind.SCOOP_MEMBER, [(str(uid), m.pk) for uid, _, m in new])
+        remember(Kind.SCOOP_NICK, [(nick.lower(), m.pk) for _, nick, m in new])
         self.report.count("members", len(new))
-        self.nick_ids = self._known(Kind.SCOOP_NICK)
+        self.nick_ids = base.known(Kind.SCOOP_NICK)
 
     def _member(self, row, nick: str, taken: set[str], emails: set[str], earliest) -> User:
         uid = row["uid"]
-        name = self._name(nick, uid, taken)
+        name = fitting_name(nick, f"member {uid}", taken, self.report)
         email = _text(row["realemail"]).strip()
         try:
             _EMAIL(email)
@@ -463,24 +404,6 @@ class ScoopImport:
         member.carried_trust = trust.value if trust else ""
         return member
 
-    def _name(self, nick: str, uid: int, taken: set[str]) -> str:
-        name = nick
-        if not (_NAME.match(name) and len(name) <= 40):
-            name = _SPACES.sub(" ", _NOT_NAME.sub(" ", nick)).strip()[:40].strip()
-            name = name or f"member {uid}"
-        base, n = name, 2
-        while name.lower() in taken:
-            name = f"{base[: 40 - len(str(n)) - 1]} {n}"
-            n += 1
-        if name != nick:
-            self.report.repair(
-                "member names that do not fit Ladle's rules or were taken: renamed "
-                "(their old /user/ links still lead to them)",
-                f"{nick!r} -> {name!r}",
-            )
-        taken.add(name.lower())
-        return name
-
     def _preferences(self, member: User, prefs: dict[str, str], nick: str) -> None:
         mode = prefs.get("commentmode", "")
         if mode in DISPLAY_MODES:
@@ -525,21 +448,21 @@ class ScoopImport:
         """The one member anonymous comments and stories are shown under (Scoop's
         `anon_user_nick`), created when first needed."""
         if self.anonymous is None:
-            known = self._known(Kind.SCOOP_MEMBER).get("-1")
+            known = base.known(Kind.SCOOP_MEMBER).get("-1")
             if known is not None:
                 self.anonymous = MemberPlace(known, User.objects.get(pk=known).username)
             else:
                 taken = {n.lower() for n in User.objects.values_list("username", flat=True)}
                 nick = _plain(self.vars.get("anon_user_nick", ""), 40) or "Anonymous Hero"
                 member = User(
-                    username=self._name(nick, -1, taken),
+                    username=fitting_name(nick, "Anonymous", taken, self.report),
                     email="anonymous@moved.invalid",
                     is_active=False,
                     email_confirmed_at=None,
                 )
                 member.set_unusable_password()
                 member.save()
-                self._remember(Kind.SCOOP_MEMBER, [("-1", member.pk)])
+                remember(Kind.SCOOP_MEMBER, [("-1", member.pk)])
                 self.anonymous = MemberPlace(member.pk, member.username)
         return self.anonymous
 
@@ -693,13 +616,13 @@ class ScoopImport:
             elif tid:
                 self.report.repair("stories with a topic the dump does not have: left out", sid)
         Story.topics.through.objects.bulk_create(links)
-        self._remember(Kind.SCOOP_STORY, [(sid, story.pk) for sid, story, _ in fresh])
+        remember(Kind.SCOOP_STORY, [(sid, story.pk) for sid, story, _ in fresh])
         self.report.count("stories", len(fresh))
 
     # --- polls -------------------------------------------------------------------------------
 
     def _polls(self, small, voters: Stage) -> None:
-        known = self._known(Kind.SCOOP_POLL)
+        known = base.known(Kind.SCOOP_POLL)
         attached = self._attached_polls()
         answers = defaultdict(list)
         for row in small["pollanswers"]:
@@ -771,7 +694,7 @@ class ScoopImport:
             self.report.count("polls")
         if current and current not in known and current not in dict(made):
             self.report.repair("the current_poll var names no poll: no current poll", current)
-        self._remember(Kind.SCOOP_POLL, made)
+        remember(Kind.SCOOP_POLL, made)
 
     def _attached_polls(self) -> dict[str, str]:
         """qid -> sid of the story the poll is attached to (read back from the stories)."""
@@ -830,7 +753,7 @@ class ScoopImport:
         self.report.count("comments", done - self.counts["skipped_comments"])
 
     def _thread(self, sid: str, place: StoryPlace, rows, ratings) -> list[tuple[int, datetime]]:
-        """Place one story's comments; returns (number, time) in number order."""
+        """Place one story's comments and ratings; returns (number, time) in number order."""
         by_cid: dict[int, tuple] = {}
         for row in rows:
             if row[1] in by_cid:
@@ -842,60 +765,29 @@ class ScoopImport:
             return []
         numbers = sorted(by_cid)
         times = self._comment_times(sid, place, numbers, [by_cid[c][3] for c in numbers])
-        parents = self._parents(sid, {cid: by_cid[cid][2] for cid in numbers})
         scores, ratings_by_cid = self._scores(sid, by_cid, ratings)
-        ids = dict(zip(numbers, self.comment_ids.take(len(numbers)), strict=True))
-        adapt = connection.ops.adapt_datetimefield_value
-        paths: dict[int, str] = {}
-        depths: dict[int, int] = {}
-        hidden_below: dict[int, bool] = {}
-        replies: Counter[int] = Counter()
-        placed: list[Placed] = []
-        for cid in self._parents_first(numbers, parents):
+        comments = []
+        for cid in numbers:
             row = by_cid[cid]
-            parent = parents[cid]
-            paths[cid] = (paths[parent] if parent else "") + f"{cid}/"
-            depths[cid] = depths[parent] + 1 if parent else 0
-            score = scores[cid][0]
-            removed = row[5] == REMOVED_SUBJECT and "has been deleted by" in row[6]
-            hidden = score is not None and score < self.hide_below
-            hidden_below[cid] = hidden or bool(parent and hidden_below[parent])
-            if parent and not removed:
-                replies[parent] += 1
-            placed.append(
-                Placed(
-                    pk=ids[cid],
+            author = self._author(row[4], "comments")
+            comments.append(
+                OldComment(
                     number=cid,
-                    parent=parent,
-                    author_id=self._author(row[4], "comments").id,
-                    subject=(row[5] or "(no subject)")[:SUBJECT_MAX],
+                    parent=row[2],
+                    author_id=author.id,
+                    author_name=author.name,
+                    subject=row[5],
                     body=row[6],
                     body_html=row[7],
-                    editorial=bool(row[8]),
-                    removed=removed,
                     created_at=times[cid],
+                    editorial=bool(row[8]),
+                    removed=row[5] == REMOVED_SUBJECT and "has been deleted by" in row[6],
+                    score=scores[cid][0],
+                    rating_count=scores[cid][1],
                 )
             )
-        insert_rows(
-            Comment,
-            COMMENT_COLUMNS,
-            [
-                (c.pk, place.id, c.number, ids[c.parent] if c.parent else None, depths[c.number],
-                 paths[c.number], c.author_id, c.subject, c.body, Comment.Markup.HTML,
-                 c.editorial, c.body_html,
-                 Comment.State.REMOVED if c.removed else Comment.State.SHOWN,
-                 "Deleted on the old site." if c.removed else "", None, *scores[c.number],
-                 replies[c.number], adapt(c.created_at), None)
-                for c in placed
-            ],
-        )  # fmt: skip
-        self._ratings(ids, by_cid, ratings_by_cid)
-        self._search_entries(place, placed, hidden_below)
-        Story.objects.filter(pk=place.id).update(
-            last_comment_number=max(numbers),
-            comment_count=len(placed),
-            hidden_comment_count=sum(hidden_below.values()),
-        )
+        ids = self.threads.place(place.id, sid, comments)
+        self._ratings(ids, ratings_by_cid)
         return [(cid, times[cid]) for cid in numbers]
 
     def _comment_times(self, sid: str, place: StoryPlace, numbers, posted: list[str]) -> dict:
@@ -915,44 +807,6 @@ class ScoopImport:
             local.append(moment)
             previous = moment
         return dict(zip(numbers, utc_in_posting_order(local, self.zone), strict=True))
-
-    def _parents(self, sid: str, pids: dict[int, int]) -> dict[int, int]:
-        """cid -> parent cid (0: top level). A reply whose parent is gone (Scoop deleted it
-        without moving its replies) or that loops back on itself becomes top-level in place."""
-        parents = {}
-        for cid, pid in pids.items():
-            if pid and pid not in pids:
-                self.report.repair(
-                    "comments whose parent no longer exists: made top-level in place",
-                    f"{sid} #{cid} (parent #{pid})",
-                )
-                pid = 0
-            parents[cid] = pid
-        for cid in parents:  # a cycle (never written by Scoop, but possible in a dump)
-            seen, at = set(), cid
-            while parents[at] and at not in seen:
-                seen.add(at)
-                at = parents[at]
-            if parents[at] and at in seen:
-                self.report.repair("comments in a reply loop: made top-level", f"{sid} #{at}")
-                parents[at] = 0
-        return parents
-
-    @staticmethod
-    def _parents_first(numbers: list[int], parents: dict[int, int]) -> list[int]:
-        """The comments in number order, except that a parent always comes before its reply
-        (a dump edited by hand may have a reply numbered below its parent)."""
-        order, placed = [], set()
-        for cid in numbers:
-            chain = []
-            at = cid
-            while at and at not in placed:
-                chain.append(at)
-                at = parents[at]
-            for c in reversed(chain):
-                placed.add(c)
-                order.append(c)
-        return order
 
     def _scores(self, sid: str, by_cid: dict, ratings) -> tuple[dict, dict]:
         """Each comment's mean and count, recomputed from its rating rows (and the rows kept,
@@ -1000,7 +854,7 @@ class ScoopImport:
             seen.add((cid, uid))
             yield row
 
-    def _ratings(self, ids: dict[int, int], by_cid: dict, values: dict) -> None:
+    def _ratings(self, ids: dict[int, int], values: dict) -> None:
         now = connection.ops.adapt_datetimefield_value(self.now)
         rows = [
             (ids[cid], self.members[uid].id, value, now, now)
@@ -1009,33 +863,6 @@ class ScoopImport:
         ]
         insert_rows(Rating, ["comment_id", "rater_id", "value", "created_at", "updated_at"], rows)
         self.report.count("ratings", len(rows))
-
-    def _search_entries(self, place: StoryPlace, comments: list["Placed"], hidden) -> None:
-        story = Story.objects.only("status", "published_at", "section_id").get(pk=place.id)
-        names = self._names()
-        # A comment's address is its story's comment address with its number at the end.
-        base = reverse("comments:permalink", args=[place.id, 1]).removesuffix("1/")
-        adapt = connection.ops.adapt_datetimefield_value
-        entries = []
-        for comment in comments:
-            if comment.removed:
-                continue
-            entry = indexing.comment_entry(
-                comment, story, author_name=names.get(comment.author_id, ""),
-                hidden=hidden[comment.number], url=f"{base}{comment.number}/",
-            )  # fmt: skip
-            entry["date"] = adapt(entry["date"])
-            entry["visible_from"] = adapt(entry["visible_from"])
-            entries.append(tuple(entry[column] for column in SEARCH_COLUMNS))
-        insert_rows(SearchEntry, SEARCH_COLUMNS, entries)
-
-    def _names(self) -> dict[int, str]:
-        """Member id -> name, for the search index (built once, after the members)."""
-        if len(self._name_cache) != len(self.members) + (self.anonymous is not None):
-            self._name_cache = {m.id: m.name for m in self.members.values()}
-            if self.anonymous is not None:
-                self._name_cache[self.anonymous.id] = self.anonymous.name
-        return self._name_cache
 
     def _votes(self, sid: str, place: StoryPlace, rows) -> None:
         choices = {}
@@ -1102,12 +929,3 @@ class ScoopImport:
         polls = Poll.objects.filter(story_id__in=story_ids).select_related("story__author")
         for poll in polls.prefetch_related("answers"):
             indexing.index_poll(poll)
-
-
-class AlreadyImported(Exception):
-    """This very file was imported before: nothing to do."""
-
-    def __init__(self, run: ImportRun | None):
-        self.run = run
-        when = f" on {run.finished_at:%Y-%m-%d %H:%M} UTC" if run else ""
-        super().__init__(f"This dump was already imported{when}: nothing was changed.")

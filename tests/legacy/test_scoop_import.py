@@ -18,9 +18,10 @@ from django.test.utils import CaptureQueriesContext
 
 from ladle.accounts.models import User
 from ladle.comments.models import Comment, Rating
+from ladle.legacy.base import AlreadyImported, ImportRefused
 from ladle.legacy.models import OldKey
 from ladle.legacy.report import Progress
-from ladle.legacy.scoop import AlreadyImported, ImportRefused, ScoopImport
+from ladle.legacy.scoop import ScoopImport
 from ladle.legacy.sources import DumpFile
 from ladle.polls.models import Poll
 from ladle.search.models import SearchEntry

@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from ladle.legacy.base import AlreadyImported, ImportRefused
 from ladle.legacy.report import Progress
-from ladle.legacy.scoop import AlreadyImported, ImportRefused, ScoopImport
+from ladle.legacy.scoop import ScoopImport
 from ladle.legacy.sources import DumpFile, MySQLDatabase
 from ladle.lib.mysqldump import DumpError
 
