@@ -107,7 +107,7 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Sequenc
     of an import's time."""
     if not rows:
         return
-    names = {f.attname: f.column for f in model._meta.concrete_fields}
+    names = {f.attname: str(f.column) for f in model._meta.concrete_fields}
     write(model._meta.db_table, [names[c] for c in columns], rows)
 
 
