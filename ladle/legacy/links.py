@@ -4,7 +4,7 @@ Scoop's addresses: `/story/<sid>` (a sid is `2004/3/12/222115/671`), `/comments/
 `/user/<nickname>` and `/user/<nickname>/diary`, `/section/<name>`, `/poll/<qid>`, and the
 older query forms `/?op=displaystory;sid=...` (Scoop separated parameters with `;`).
 WordPress's: `/?p=<id>`, `/?page_id=<id>`, the post's own permalink, `/category/<slug>/` and
-`/tag/<slug>/`. Each is answered from the `OldKey` rows an import left.
+`/tag/<slug>/` and `/author/<nicename>/`. Each is answered from the `OldKey` rows an import left.
 """
 
 from urllib.parse import parse_qsl, quote
@@ -71,6 +71,10 @@ def _wordpress(path: str) -> str | None:
     if story_id is not None:
         return _story_url(story_id)
     parts = path.strip("/").split("/")
+    if len(parts) == 2 and parts[0] == "author":
+        member_id = _target(Kind.WP_MEMBER, parts[1].lower())
+        member = User.objects.filter(pk=member_id).first() if member_id else None
+        return member.get_absolute_url() if member else None
     if len(parts) == 2 and parts[0] in ("category", "tag"):
         kind, model = (
             (Kind.WP_SECTION, Section) if parts[0] == "category" else (Kind.WP_TOPIC, Topic)

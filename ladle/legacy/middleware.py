@@ -13,7 +13,7 @@ class OldLinksMiddleware:
     def __call__(self, request):
         reading = request.method in ("GET", "HEAD")
         query = request.META.get("QUERY_STRING", "")
-        if reading and request.path == "/" and ("op=" in query or "p=" in query):
+        if reading and request.path == "/" and query:
             target = new_address_for_query(query)
             if target:
                 return HttpResponsePermanentRedirect(target)
