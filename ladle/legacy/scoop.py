@@ -13,15 +13,15 @@ an import that fails leaves the site as it was.
 """
 
 import bisect
-import html
+import multiprocessing
+import os
 import re
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
@@ -33,10 +33,9 @@ from django.utils.text import slugify
 from ladle.accounts.hashers import ALGORITHM as SCOOP_CRYPT
 from ladle.accounts.models import NAME_PATTERN, User
 from ladle.comments import rules as comment_rules
-from ladle.comments.models import Comment, Rating
+from ladle.comments.models import Rating
 from ladle.lib.display import AgeSort, Display, RatingSort
-from ladle.lib.legacy_text import decode_scoop_text
-from ladle.lib.markup import render
+from ladle.lib.mysqldump import Row
 from ladle.lib.ranking import Trust, mean_score
 from ladle.lib.timefmt import utc_in_posting_order
 from ladle.polls.models import Answer, Ballot, Poll
@@ -59,6 +58,7 @@ from .models import OldKey
 from .report import Progress, Report
 from .sources import Source
 from .threads import OldComment, ThreadPlacer
+from .transform import decoded, local_time, number, plain, staged_comment, staged_comments
 
 Kind = OldKey.Kind
 
@@ -101,49 +101,6 @@ _EMAIL = EmailValidator()
 _URL = URLValidator(schemes=["http", "https"])
 
 
-def _text(value) -> str:
-    """A latin1 column's text as its readers saw it (still HTML where Scoop stored HTML)."""
-    if value is None:
-        return ""
-    if isinstance(value, bytes):
-        return decode_scoop_text(value)
-    return str(value)
-
-
-def _plain(value, limit: int) -> str:
-    """A title, subject or name: no markup, entities decoded, spaces collapsed."""
-    text = _text(value)
-    if "<" in text:
-        text = nh3.clean(text, tags=set())
-    if "&" in text:
-        text = html.unescape(text)
-    return _SPACES.sub(" ", text).strip()[:limit]
-
-
-def _number(value, default=None):
-    if value is None:
-        return default
-    if isinstance(value, bytes):
-        try:
-            return Decimal(value.decode())
-        except ArithmeticError:
-            return default
-    return value
-
-
-def _local_time(value) -> datetime | None:
-    """A naive DATETIME as Scoop stored it; None for MySQL's zero date or anything unreadable."""
-    text = value.decode("ascii", "replace") if isinstance(value, bytes) else str(value or "")
-    try:  # "2004-03-12 22:21:15", read by hand: strptime was a tenth of an import's time
-        moment = datetime(
-            int(text[0:4]), int(text[5:7]), int(text[8:10]),
-            int(text[11:13]), int(text[14:16]), int(text[17:19]),
-        )  # fmt: skip
-    except ValueError:
-        return None
-    return moment if moment.year > 1970 else None
-
-
 def scoop_zone(name: str) -> ZoneInfo | None:
     """A zone from Scoop's abbreviation ("EST") or an IANA name; None when unknown."""
     name = name.strip()
@@ -177,9 +134,15 @@ class ScoopImport:
     progress: Progress
     zone_name: str = ""
     merge: bool = False
+    # Worker processes for a dump's comments: None chooses (one per core for a dump over
+    # 8 MB, none for a small one, whose workers would take longer to start than to work).
+    workers: int | None = None
     report: Report = field(default_factory=lambda: Report("Scoop import"))
 
     def __post_init__(self):
+        if self.workers is None:
+            big = (self.source.size or 0) > 8_000_000
+            self.workers = min(os.cpu_count() or 1, 4) if big else 0
         self.now = timezone.now()
         self.vars: dict[str, str] = {}
         self.members: dict[int, MemberPlace] = {}
@@ -228,7 +191,7 @@ class ScoopImport:
         return tables
 
     def _settings(self, small) -> None:
-        self.vars = {_text(v["name"]): _text(v["value"]) for v in small["vars"]}
+        self.vars = {decoded(v["name"]): decoded(v["value"]) for v in small["vars"]}
         name = self.zone_name or self.vars.get("time_zone", "") or "EST"
         zone = scoop_zone(name)
         if zone is None:
@@ -247,11 +210,11 @@ class ScoopImport:
         # only" (autosec) stays off the front page. Other permissions have no equivalent.
         perms = defaultdict(str)
         for row in small["section_perms"]:
-            if _text(row["group_id"]) == "Users":
-                perms[_text(row["section"])] = _text(row["sect_perms"])
+            if decoded(row["group_id"]) == "Users":
+                perms[decoded(row["section"])] = decoded(row["sect_perms"])
         new = []
         for position, row in enumerate(small["sections"]):
-            name = _text(row["section"])
+            name = decoded(row["section"])
             if name in known:
                 self.sections[name] = known[name]
                 continue
@@ -262,8 +225,8 @@ class ScoopImport:
                 section, created = Section.objects.get_or_create(
                     slug=slug,
                     defaults={
-                        "name": _plain(row["title"], 80) or name,
-                        "description": _plain(row["description"], 2000),
+                        "name": plain(row["title"], 80) or name,
+                        "description": plain(row["description"], 2000),
                         "on_front_page": "autosec_post_stories" not in perms[name],
                         "position": 10 + position,
                     },
@@ -295,13 +258,13 @@ class ScoopImport:
         known = base.known(Kind.SCOOP_TOPIC)
         new = []
         for row in small["topics"]:
-            tid = _text(row["tid"])
+            tid = decoded(row["tid"])
             if tid in known:
                 self.topics[tid] = known[tid]
                 continue
             topic, _ = Topic.objects.get_or_create(
                 slug=slugify(tid)[:80] or "topic",
-                defaults={"name": _plain(row["alttext"], 80) or tid},
+                defaults={"name": plain(row["alttext"], 80) or tid},
             )
             self.topics[tid] = topic.pk
             new.append((tid, topic.pk))
@@ -320,15 +283,15 @@ class ScoopImport:
         emails = {e for e in User.objects.values_list(Lower("email"), flat=True)}
         prefs: dict[int, dict[str, str]] = defaultdict(dict)
         for row in small["userprefs"]:
-            prefs[row["uid"]][_text(row["prefname"])] = _text(row["prefvalue"])
-        joined = [t for t in (_local_time(r["creation_time"]) for r in small["users"]) if t]
+            prefs[row["uid"]][decoded(row["prefname"])] = decoded(row["prefvalue"])
+        joined = [t for t in (local_time(r["creation_time"]) for r in small["users"]) if t]
         earliest = self._utc(min(joined)) if joined else self.now
         new: list[tuple[int, str, User]] = []  # (uid, nickname, member)
         for row in small["users"]:
             uid = row["uid"]
             if uid in self.members or uid is None or uid < 0:
                 continue
-            nick = _plain(row["nickname"], 200)
+            nick = plain(row["nickname"], 200)
             member = self._member(row, nick, taken, emails, earliest)
             self._preferences(member, prefs.get(uid, {}), nick)
             new.append((uid, nick, member))
@@ -344,7 +307,7 @@ class ScoopImport:
     def _member(self, row, nick: str, taken: set[str], emails: set[str], earliest) -> User:
         uid = row["uid"]
         name = fitting_name(nick, f"member {uid}", taken, self.report)
-        email = _text(row["realemail"]).strip()
+        email = decoded(row["realemail"]).strip()
         try:
             _EMAIL(email)
         except ValidationError:
@@ -358,12 +321,12 @@ class ScoopImport:
             )
             email = f"scoop-member-{uid}@moved.invalid"
         emails.add(email.lower())
-        group = _text(row["perm_group"])
-        passwd = _text(row["passwd"])
+        group = decoded(row["perm_group"])
+        passwd = decoded(row["passwd"])
         unactivated = row.get("is_new_account") == 1 and (
             row.get("creation_passwd") is not None or not _CRYPT.match(passwd)
         )
-        joined = self._utc(_local_time(row["creation_time"]))
+        joined = self._utc(local_time(row["creation_time"]))
         if joined is None:
             joined = earliest
             self.report.repair("members without a sign-up time: given the earliest one", nick)
@@ -399,7 +362,7 @@ class ScoopImport:
         elif group != "Users":
             self.report.repair(f"members of Scoop group {group!r}: imported as members", nick)
         if row.get("mojo") is not None:
-            member.mojo = float(_number(row["mojo"], 0))
+            member.mojo = float(number(row["mojo"], 0))
         trust = {2: Trust.TRUSTED, 0: Trust.UNTRUSTED}.get(row.get("trustlev"))
         member.carried_trust = trust.value if trust else ""
         return member
@@ -426,9 +389,9 @@ class ScoopImport:
         if prefs.get("maxstories", "").isdigit():
             member.stories_per_page = min(max(int(prefs["maxstories"]), 1), 50)
         if prefs.get("sig"):
-            member.signature = _plain(prefs["sig"], 160)
+            member.signature = plain(prefs["sig"], 160)
         if prefs.get("bio"):
-            member.bio = _plain(prefs["bio"], 4000)
+            member.bio = plain(prefs["bio"], 4000)
         homepage = prefs.get("homepage", "").strip()
         if homepage:
             try:
@@ -453,7 +416,7 @@ class ScoopImport:
                 self.anonymous = MemberPlace(known, User.objects.get(pk=known).username)
             else:
                 taken = {n.lower() for n in User.objects.values_list("username", flat=True)}
-                nick = _plain(self.vars.get("anon_user_nick", ""), 40) or "Anonymous Hero"
+                nick = plain(self.vars.get("anon_user_nick", ""), 40) or "Anonymous Hero"
                 member = User(
                     username=fitting_name(nick, "Anonymous", taken, self.report),
                     email="anonymous@moved.invalid",
@@ -475,7 +438,7 @@ class ScoopImport:
                 [("sid", "TEXT"), ("cid", "INTEGER"), ("pid", "INTEGER"), ("posted", "TEXT"),
                  ("uid", "INTEGER"), ("subject", "TEXT"), ("body", "TEXT"),
                  ("body_html", "TEXT"), ("pending", "INTEGER"), ("points", "DOUBLE PRECISION"),
-                 ("lastmod", "INTEGER")],
+                 ("lastmod", "INTEGER"), ("plain", "TEXT")],
                 key="sid", order="cid",
             ),
             "ratings": Stage(
@@ -500,13 +463,16 @@ class ScoopImport:
             ),
         }  # fmt: skip
         pending: list[tuple[str, Story, str]] = []
-        for row in self.source.rows(LARGE_TABLES):
+        for row in self._large_rows():
+            if isinstance(row, list):  # comments, staged (perhaps by a worker process)
+                for staged in row:
+                    stages["comments"].add(staged)
+                self.counts["comments"] += len(row)
+                self.progress.update(self.source.position(), "reading", **self.counts)
+                continue
             v = row.values
-            if row.table == "comments":
-                stages["comments"].add(self._staged_comment(v))
-                self.counts["comments"] += 1
-            elif row.table == "commentratings":
-                stages["ratings"].add((_text(v["sid"]), v["cid"], v["uid"], v["rating"]))
+            if row.table == "commentratings":
+                stages["ratings"].add((decoded(v["sid"]), v["cid"], v["uid"], v["rating"]))
                 self.counts["ratings"] += 1
             elif row.table == "stories":
                 story = self._story(v)
@@ -517,16 +483,14 @@ class ScoopImport:
                         pending = []
                 self.counts["stories"] += 1
             elif row.table == "storymoderate":
-                kind = _text(v["section_only"])
-                stages["votes"].add((_text(v["sid"]), v["uid"], v["vote"], kind))
+                kind = decoded(v["section_only"])
+                stages["votes"].add((decoded(v["sid"]), v["uid"], v["vote"], kind))
             elif row.table == "viewed_stories":
                 stages["visits"].add(
-                    (_text(v["sid"]), v["uid"], v["highest_idx"] or 0, v["hotlisted"] or 0)
+                    (decoded(v["sid"]), v["uid"], v["highest_idx"] or 0, v["hotlisted"] or 0)
                 )
             elif row.table == "pollvoters":
-                stages["voters"].add((_text(v["qid"]), v["uid"], _text(v["id"])))
-            if self.counts["comments"] % 500 == 0:
-                self.progress.update(self.source.position(), "reading", **self.counts)
+                stages["voters"].add((decoded(v["qid"]), v["uid"], decoded(v["id"])))
         self._create_stories(pending)
         for stage in stages.values():
             stage.finish()
@@ -534,25 +498,31 @@ class ScoopImport:
             raise ImportRefused("The source has no `stories` rows: is this a Scoop dump?")
         return stages
 
-    def _staged_comment(self, v) -> tuple:
-        body = _text(v["comment"])
-        subject = _plain(v["subject"], 300)
-        return (
-            _text(v["sid"]),
-            v["cid"],
-            v["pid"] or 0,
-            _text(v["date"]),
-            v["uid"],
-            subject,
-            body,
-            render(body, markup=Comment.Markup.HTML),
-            v.get("pending") or 0,
-            None if v["points"] is None else float(_number(v["points"])),
-            v["lastmod"] if v["lastmod"] is not None else -1,
-        )
+    def _large_rows(self) -> Iterator[Row | list[tuple]]:
+        """The large tables' rows, with comments already staged (a list of staged rows).
+        A big dump's comments are parsed, decoded and sanitized by worker processes (one
+        INSERT statement each) while this process writes; results keep the dump's order."""
+        inserts = getattr(self.source, "inserts", None)
+        if inserts is None or not self.workers:
+            for row in self.source.rows(LARGE_TABLES):
+                yield [staged_comment(row.values)] if row.table == "comments" else row
+            return
+        context = multiprocessing.get_context("spawn")  # a fork would share our database socket
+        with context.Pool(self.workers) as pool:
+            waiting: deque = deque()
+            for insert in inserts(LARGE_TABLES):
+                if insert.table != "comments":
+                    for values in insert.rows():
+                        yield Row(insert.table, values)
+                    continue
+                waiting.append(pool.apply_async(staged_comments, (insert,)))
+                while len(waiting) > 2 * self.workers or (waiting and waiting[0].ready()):
+                    yield waiting.popleft().get()
+            while waiting:
+                yield waiting.popleft().get()
 
     def _story(self, v) -> tuple[str, Story, str] | None:
-        sid = _text(v["sid"])
+        sid = decoded(v["sid"])
         if sid in self.stories or sid in self.kept:
             self.report.skip("stories listed twice in the dump: the first kept", sid)
             return None
@@ -566,17 +536,17 @@ class ScoopImport:
         if status is None:
             self.report.repair("stories with an unknown displaystatus: hidden", sid)
             status = Story.Status.HIDDEN
-        when = self._utc(_local_time(v["time"])) or self.now
+        when = self._utc(local_time(v["time"])) or self.now
         queued = status in (Story.Status.VOTING, Story.Status.EDIT_QUEUE)
-        title = _plain(v["title"], 200) or "(untitled)"
-        section = _text(v["section"])
+        title = plain(v["title"], 200) or "(untitled)"
+        section = decoded(v["section"])
         story = Story(
             title=title,
             slug=slugify(title)[:80] or "story",
             section_id=self._section_for(section),
             author_id=self._author(v["aid"], "stories").id,
-            intro=_text(v["introtext"]),
-            body=_text(v["bodytext"]),
+            intro=decoded(v["introtext"]),
+            body=decoded(v["bodytext"]),
             markup=Story.Markup.HTML,
             status=status,
             front_page=front_page,
@@ -592,7 +562,7 @@ class ScoopImport:
             # Its author gets the edit queue's full time again, from the day it moved in.
             story.edit_queue_until = self.now + timedelta(hours=settings.LADLE_EDIT_QUEUE_HOURS)
         story.render_text()
-        return sid, story, _text(v["tid"])
+        return sid, story, decoded(v["tid"])
 
     def _create_stories(self, pending: list[tuple[str, Story, str]]) -> None:
         if not pending:
@@ -626,15 +596,15 @@ class ScoopImport:
         attached = self._attached_polls()
         answers = defaultdict(list)
         for row in small["pollanswers"]:
-            answers[_text(row["qid"])].append(row)
+            answers[decoded(row["qid"])].append(row)
         current = self.vars.get("current_poll", "")
         made = []
         for row in small["pollquestions"]:
-            qid = _text(row["qid"])
+            qid = decoded(row["qid"])
             if qid in known:
                 continue
-            question = _plain(row["question"], 200) or "(no question)"
-            posted = self._utc(_local_time(row["post_date"])) or self.now
+            question = plain(row["question"], 200) or "(no question)"
+            posted = self._utc(local_time(row["post_date"])) or self.now
             sid = attached.get(qid)
             if sid is not None and sid in self.kept:
                 continue
@@ -670,7 +640,7 @@ class ScoopImport:
             Answer.objects.bulk_create(
                 Answer(
                     poll=poll,
-                    text=_plain(a["answer"], 200) or "-",
+                    text=plain(a["answer"], 200) or "-",
                     position=i,
                     votes=a["votes"] or 0,
                     carried_votes=a["votes"] or 0,
@@ -700,9 +670,9 @@ class ScoopImport:
         """qid -> sid of the story the poll is attached to (read back from the stories)."""
         attached = {}
         for row in self.source.rows(["stories"]):
-            qid = _text(row.values.get("attached_poll"))
+            qid = decoded(row.values.get("attached_poll"))
             if qid:
-                attached[qid] = _text(row.values["sid"])
+                attached[qid] = decoded(row.values["sid"])
         return attached
 
     def _poll_author(self) -> int:
@@ -784,6 +754,7 @@ class ScoopImport:
                     removed=row[5] == REMOVED_SUBJECT and "has been deleted by" in row[6],
                     score=scores[cid][0],
                     rating_count=scores[cid][1],
+                    plain=row[11],
                 )
             )
         ids = self.threads.place(place.id, sid, comments)
@@ -796,7 +767,7 @@ class ScoopImport:
         local: list[datetime] = []
         previous = None
         for text in posted:
-            moment = _local_time(text)
+            moment = local_time(text)
             if moment is None:
                 self.report.repair("comments without a readable time: given the one before", sid)
                 moment = previous or (

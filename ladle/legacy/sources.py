@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 from urllib.parse import unquote, urlsplit
 
-from ladle.lib.mysqldump import Row, read_dump
+from ladle.lib.mysqldump import Insert, Row, inserts, read_dump
 
 
 class Source(Protocol):
@@ -46,6 +46,16 @@ class DumpFile:
         stream = self._open()
         try:
             yield from read_dump(stream, tables)
+        finally:
+            stream.close()
+            if self._raw is not None:
+                self._raw.close()
+
+    def inserts(self, tables: Iterable[str]) -> Iterator[Insert]:
+        """The INSERT statements of `tables`, unparsed (for parsing in worker processes)."""
+        stream = self._open()
+        try:
+            yield from inserts(stream, tables)
         finally:
             stream.close()
             if self._raw is not None:

@@ -51,6 +51,7 @@ class OldComment:
     removed: bool = False
     score: float | None = None
     rating_count: int = 0
+    plain: str = ""  # the text for the search index, when the importer has it already
     pk: int = 0
 
 
@@ -154,7 +155,7 @@ class ThreadPlacer:
                 continue
             entry = indexing.comment_entry(
                 comment, story, author_name=comment.author_name, hidden=hidden[number],
-                url=f"{base}{number}/",
+                url=f"{base}{number}/", text=comment.plain,
             )  # fmt: skip
             entry["date"] = adapt(entry["date"])
             entry["visible_from"] = adapt(entry["visible_from"])

@@ -84,3 +84,17 @@ _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 def count_words(rendered_html: str) -> int:
     """Words a reader would count in rendered, sanitized HTML."""
     return len(_WORD.findall(html.unescape(_TAG.sub(" ", rendered_html))))
+
+
+# How much of a text the search index keeps. Whatever a row holds (an imported 1 MB comment),
+# matching, ranking and snippets then read at most this much of it, so a search's cost stays
+# bounded.
+INDEXED_TEXT_MAX = 30_000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def plain_text(rendered_html: str) -> str:
+    """Readable text from sanitized HTML: tags out, entities decoded, control characters out
+    (the highlighter uses two of them as markers)."""
+    text = html.unescape(nh3.clean(rendered_html.replace("<", " <"), tags=set()))
+    return _CONTROL.sub(" ", re.sub(r"\s+", " ", text)).strip()[:INDEXED_TEXT_MAX]

@@ -127,8 +127,28 @@ def statements(stream: BinaryIO) -> Iterator[bytes]:
         raise DumpError("the dump ends in the middle of a statement: it is cut short")
 
 
-def read_dump(stream: BinaryIO, tables: Iterable[str] | None = None) -> Iterator[Row]:
-    """Every row of the dump's tables (only of `tables`, when given), in dump order."""
+@dataclass(frozen=True)
+class Insert:
+    """One INSERT statement of the dump, not yet parsed: its table, the table's columns, and
+    where its rows start. Parsing (`rows`) can then happen elsewhere (another process)."""
+
+    table: str
+    columns: list[str]
+    statement: bytes
+    start: int
+
+    def rows(self) -> Iterator[dict[str, Value]]:
+        for values in parse_values(self.statement, self.start):
+            if len(values) != len(self.columns):
+                raise DumpError(
+                    f"a row of {self.table!r} has {len(values)} values for "
+                    f"{len(self.columns)} columns"
+                )
+            yield dict(zip(self.columns, values, strict=True))
+
+
+def inserts(stream: BinaryIO, tables: Iterable[str] | None = None) -> Iterator[Insert]:
+    """Every INSERT of the dump's tables (only of `tables`, when given), in dump order."""
     wanted = set(tables) if tables is not None else None
     columns: dict[str, list[str]] = {}
     for statement in statements(stream):
@@ -152,12 +172,14 @@ def read_dump(stream: BinaryIO, tables: Iterable[str] | None = None) -> Iterator
             names = columns[table]
         else:
             raise DumpError(f"rows for table {table!r} come before its CREATE TABLE")
-        for values in parse_values(statement, insert.end()):
-            if len(values) != len(names):
-                raise DumpError(
-                    f"a row of {table!r} has {len(values)} values for {len(names)} columns"
-                )
-            yield Row(table, dict(zip(names, values, strict=True)))
+        yield Insert(table, names, statement, insert.end())
+
+
+def read_dump(stream: BinaryIO, tables: Iterable[str] | None = None) -> Iterator[Row]:
+    """Every row of the dump's tables (only of `tables`, when given), in dump order."""
+    for insert in inserts(stream, tables):
+        for values in insert.rows():
+            yield Row(insert.table, values)
 
 
 def open_dump(path: Path) -> BinaryIO:

@@ -1,24 +1,10 @@
 """Keeping the search index current. Services call these inside their own transactions."""
 
-import html
-import re
-
-import nh3
+from ladle.lib.markup import plain_text
 
 from .models import SearchEntry
 
 Kind = SearchEntry.Kind
-# How much of a text is indexed. Whatever a row holds (an imported 1 MB comment), matching,
-# ranking and snippets then read at most this much of it, so a search's cost stays bounded.
-INDEXED_TEXT_MAX = 30_000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def plain_text(rendered_html: str) -> str:
-    """Readable text from sanitized HTML: tags out, entities decoded, control characters out
-    (the highlighter uses two of them as markers)."""
-    text = html.unescape(nh3.clean(rendered_html.replace("<", " <"), tags=set()))
-    return _CONTROL.sub(" ", re.sub(r"\s+", " ", text)).strip()[:INDEXED_TEXT_MAX]
 
 
 def _save(kind: str, object_id: int, **fields) -> None:
@@ -66,15 +52,17 @@ def index_comment(comment, story=None, *, hidden: bool) -> None:
     _save(fields.pop("kind"), fields.pop("object_id"), **fields)
 
 
-def comment_entry(comment, story, *, author_name: str, hidden: bool, url: str = "") -> dict:
+def comment_entry(
+    comment, story, *, author_name: str, hidden: bool, url: str = "", text: str = ""
+) -> dict:
     """The fields of a shown comment's search entry; importers write these in bulk (and
-    pass each comment's `url`, which they can write faster than `reverse`)."""
+    pass each comment's `url` and plain `text` when they have them already)."""
     published = story.status == story.Status.PUBLISHED and story.published_at is not None
     return dict(
         kind=Kind.COMMENT,
         object_id=comment.pk,
         title=comment.subject,
-        text=plain_text(comment.body_html),
+        text=text or plain_text(comment.body_html),
         url=url or comment.get_absolute_url(),
         story_id=story.pk,
         section_id=story.section_id,

@@ -215,7 +215,7 @@ def test_a_huge_comment_in_the_index_does_not_make_search_costly(client):
     from django.db import connection
 
     from ladle.comments.models import Comment
-    from ladle.search.indexing import INDEXED_TEXT_MAX
+    from ladle.lib.markup import INDEXED_TEXT_MAX
 
     story = make_story("Letters")
     for i in range(5):

@@ -1,4 +1,5 @@
-"""`ladle import-scoop --mysql URL` reads a live Scoop database the same as its dump."""
+"""Every way of reading a Scoop site imports it the same: a dump read alone or by worker
+processes, and a live database (`ladle import-scoop --mysql URL`)."""
 
 import io
 import os
@@ -66,12 +67,20 @@ def fingerprint() -> dict:
     }  # fmt: skip
 
 
-def import_from(source) -> tuple[dict, dict]:
+def import_from(source, **options) -> tuple[dict, dict]:
     with transaction.atomic():
-        report = ScoopImport(source, Progress(None, out=io.StringIO())).run()
+        report = ScoopImport(source, Progress(None, out=io.StringIO()), **options).run()
         seen = fingerprint()
         transaction.set_rollback(True)
     return dict(report.imported), seen
+
+
+@pytest.mark.django_db
+def test_a_dump_read_by_worker_processes_imports_exactly_like_one_read_alone():
+    alone = import_from(DumpFile(FIXTURES / "scoop-small.sql"), workers=0)
+    with_workers = import_from(DumpFile(FIXTURES / "scoop-small.sql"), workers=2)
+    assert alone[0]["comments"] == 605
+    assert with_workers == alone
 
 
 @pytest.mark.django_db
