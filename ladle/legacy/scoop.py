@@ -31,9 +31,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from ladle.accounts.hashers import ALGORITHM as SCOOP_CRYPT
-from ladle.accounts.models import NAME_PATTERN, User
+from ladle.accounts.models import User, mojo_rules
 from ladle.comments import rules as comment_rules
-from ladle.comments.models import Rating
+from ladle.comments.models import Comment, Rating
+from ladle.comments.services import refresh_mojo
 from ladle.lib.display import AgeSort, Display, RatingSort
 from ladle.lib.mysqldump import Row
 from ladle.lib.ranking import Trust, mean_score
@@ -90,13 +91,8 @@ RATING_SORTS = {
     "unrate_highest": RatingSort.UNRATED_FIRST, "dontcare": RatingSort.IGNORE,
 }  # fmt: skip
 HIDING_CHOICES = {"no": "never", "untilrating": "until_rated", "yes": "always"}
-# Scoop's storymoderate: vote +1 with section_only 'N' asked for the front page, 'Y' for the
-# section only; 0 abstained; -1 dumped.
 REMOVED_SUBJECT = "(Comment Deleted)"
 _CRYPT = re.compile(r"[./0-9A-Za-z]{11}\Z")
-_NAME = re.compile(NAME_PATTERN)
-_NOT_NAME = re.compile(r"[\W_]+")
-_SPACES = re.compile(r"\s+")
 _EMAIL = EmailValidator()
 _URL = URLValidator(schemes=["http", "https"])
 
@@ -836,6 +832,8 @@ class ScoopImport:
         self.report.count("ratings", len(rows))
 
     def _votes(self, sid: str, place: StoryPlace, rows) -> None:
+        """Scoop's storymoderate: +1 with section_only 'N' asked for the front page, 'Y' for
+        the section only; 0 abstained; -1 dumped. The tally is recounted from them."""
         choices = {}
         for _, uid, vote, kind in rows:
             member = self.members.get(uid)
@@ -897,6 +895,15 @@ class ScoopImport:
         for batch in batched(member_ids, 500):
             for member in User.objects.filter(pk__in=batch):
                 indexing.index_member(member)
+        # Mojo counts the last weeks' rated comments: members who wrote some (a live site
+        # moving in) get theirs computed now; the others keep the old site's value and
+        # standing until they do (docs/rules.md, *Mojo and trust*).
+        since = self.now - timedelta(days=mojo_rules().window_days)
+        recent = Comment.objects.filter(
+            author_id__in=member_ids, created_at__gte=since, rating_count__gt=0
+        ).values("author_id")
+        for member in User.objects.filter(pk__in=recent):
+            refresh_mojo(member=member, now=self.now)
         polls = Poll.objects.filter(story_id__in=story_ids).select_related("story__author")
         for poll in polls.prefetch_related("answers"):
             indexing.index_poll(poll)
