@@ -82,8 +82,8 @@ class Progress:
             self.bar.update(position - self.bar.n)
         elif now - self.last_line >= self.PLAIN_EVERY:
             self.last_line = now
-            counts = self._counts(now)
-            print(f"{phase}: {counts}" if counts else f"{phase} ...", file=self.out, flush=True)
+            shown = self._counts(now)
+            print(f"{phase}: {shown}" if shown else f"{phase} ...", file=self.out, flush=True)
 
     def _counts(self, now: float) -> str:
         elapsed = max(now - self.started, 1e-6)
