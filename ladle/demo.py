@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from ladle.accounts.models import User
+from ladle.accounts.throttle import paused
 from ladle.comments.models import Comment
 from ladle.comments.services import post_comment, rate_comment
 from ladle.stories.models import DIARY_SECTION_SLUG, Section, Story, Topic
@@ -217,6 +218,13 @@ def _member(name: str, **extra) -> User:
 
 @transaction.atomic
 def seed_demo(*, thread_size: int = 64, seed: int = 7) -> None:
+    """A site's worth of demo content, made through the services (the post throttle paused:
+    the demo writes in a moment what members would write over weeks)."""
+    with paused():
+        _seed(thread_size=thread_size, seed=seed)
+
+
+def _seed(*, thread_size: int, seed: int) -> None:
     rng = random.Random(seed)
     now = timezone.now()
     sections = {

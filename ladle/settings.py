@@ -248,6 +248,16 @@ LADLE_EDIT_QUEUE_HOURS = 2
 # Behind N reverse proxies, the reader's address is the Nth entry from the right of
 # X-Forwarded-For (0: use the connection's address).
 LADLE_PROXY_COUNT = int(os.environ.get("LADLE_PROXY_COUNT", "0"))
+# The post throttle (docs/rules.md, *Abuse control*): the 5th comment (3rd story or diary
+# entry) within 10 minutes is refused and locks posting for 2 minutes; each try during a lock
+# doubles it; a lock that would reach 300 minutes suspends posting until a moderator lifts it.
+LADLE_THROTTLE = {
+    "comments": 4,
+    "stories": 2,
+    "window_minutes": 10,
+    "first_lock_minutes": 2,
+    "suspend_at_minutes": 300,
+}
 LADLE_SIGNUPS_PER_IP_PER_DAY = int(os.environ.get("LADLE_SIGNUPS_PER_IP_PER_DAY", "2"))
 
 LOGGING = {

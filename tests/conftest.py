@@ -31,6 +31,19 @@ def no_server_errors():
     assert not errors, f"requests ended in a server error: {sorted(set(errors))}"
 
 
+@pytest.fixture(autouse=True)
+def relaxed_throttle(request, settings):
+    """Tests of other behaviour post freely; tests of the throttle ask for `site_throttle`."""
+    if "site_throttle" not in request.fixturenames:
+        settings.LADLE_THROTTLE = {**settings.LADLE_THROTTLE, "comments": 10**6, "stories": 10**6}
+
+
+@pytest.fixture
+def site_throttle(settings):
+    """The post throttle as a site has it by default."""
+    return settings.LADLE_THROTTLE
+
+
 def make_member(name: str | None = None, *, confirmed: bool = True, **extra) -> User:
     name = name or f"member{next(_names)}"
     user = User(

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import formats, timezone
 
 from ladle.lib.display import AgeSort, Display, RatingSort
 from ladle.lib.ranking import Mojo, MojoRules, Trust, trust_level
@@ -119,6 +120,12 @@ class User(AbstractUser):
     )
     digest_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    # A suspended member reads but may not post, rate or vote (docs/rules.md, *Abuse control*):
+    # until `suspended_until`, or until a moderator lifts it when that is empty.
+    suspended_at = models.DateTimeField(null=True, blank=True, editable=False)
+    suspended_until = models.DateTimeField(null=True, blank=True, editable=False)
+    suspension_reason = models.CharField(max_length=300, blank=True, editable=False)
+
     objects = MemberManager()  # type: ignore[misc]  # a UserManager, as Django expects
 
     class Meta:
@@ -163,11 +170,43 @@ class User(AbstractUser):
             self.is_superuser or self.role in (self.Role.EDITOR, self.Role.ADMIN)
         )
 
+    def is_suspended(self, now=None) -> bool:
+        if self.suspended_at is None:
+            return False
+        return self.suspended_until is None or self.suspended_until > (now or timezone.now())
+
+    def suspension_refusal(self, now=None) -> str:
+        """Why this member may not post, rate or vote now ("" if they may), and until when."""
+        if not self.is_suspended(now):
+            return ""
+        until = "until a moderator lifts it"
+        if self.suspended_until:
+            ends = timezone.localtime(self.suspended_until)
+            until = f"until {formats.date_format(ends, 'DATETIME_FORMAT')}"
+        return f"Your account is suspended {until}: {self.suspension_reason or 'no reason given'}."
+
     @property
     def hidden_comment_choice(self) -> str:
         """When this reader sees comments the community hid: a trusted member's own choice
         (always, never, until they have rated them); never for everyone else."""
         return self.hidden_comments if self.is_trusted else "never"
+
+
+class PostingRecord(models.Model):
+    """A member's recent posts and posting lock, for the post throttle (accounts.throttle).
+    Its row is locked while a post is judged, so concurrent posts are counted one by one."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    # Times (ISO 8601) of the posts inside the throttle window, oldest first.
+    comment_times = models.JSONField(default=list)
+    story_times = models.JSONField(default=list)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    lock_minutes = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"posting record of member {self.member_id}"
 
 
 class Visitor(AnonymousUser):
@@ -179,5 +218,12 @@ class Visitor(AnonymousUser):
     is_trusted = False
     hidden_comment_choice = "never"
     time_zone = ""
+
+    def is_suspended(self, now=None) -> bool:
+        return False
+
+    def suspension_refusal(self, now=None) -> str:
+        return ""
+
     stories_per_page = None
     display_name = ""

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.html import format_html
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError
@@ -20,6 +21,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from ladle.accounts.models import User
+from ladle.accounts.throttle import Throttled
 from ladle.comments import services as comment_services
 from ladle.comments.models import Comment
 from ladle.comments.preferences import ReaderChoices
@@ -48,7 +50,16 @@ api = NinjaAPI(
 )
 
 ERRORS = {400: schemas.Problem, 403: schemas.Problem, 404: schemas.Problem, 422: schemas.Problem}
-WRITE_ERRORS = {**ERRORS, 401: schemas.Problem}
+WRITE_ERRORS = {**ERRORS, 401: schemas.Problem, 429: schemas.Problem}
+
+
+@api.exception_handler(Throttled)
+def _throttled(request, error: Throttled):
+    response = api.create_response(request, {"detail": " ".join(error.messages)}, status=429)
+    if error.until is not None:
+        seconds = max(int((error.until - timezone.now()).total_seconds()), 1)
+        response["Retry-After"] = str(seconds)
+    return response
 
 
 @api.exception_handler(ValidationError)

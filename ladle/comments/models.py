@@ -257,6 +257,8 @@ class Comment(models.Model):
         is the rating service's business.)"""
         if not user.is_member:
             return "Only members with a confirmed e-mail address may rate comments."
+        if refusal := user.suspension_refusal():
+            return refusal
         if user.pk == self.author_id:
             return "You cannot rate your own comment."
         if self.state != self.State.SHOWN:

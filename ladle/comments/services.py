@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ladle.accounts.models import User, Visitor, mojo_rules
+from ladle.accounts.throttle import take_turn
 from ladle.lib.markup import render
 from ladle.lib.ranking import Mojo, RatedComment, Trust, compute_mojo, mean_score
 from ladle.moderation.services import log_action
@@ -118,8 +119,11 @@ def post_comment(
     """
     if not author.is_member:
         raise PermissionDenied("Only members with a confirmed e-mail address may post comments.")
+    if refusal := author.suspension_refusal():
+        raise PermissionDenied(refusal)
     subject, body = check_text(subject, body)
     body_html = render(body, markup=markup)
+    take_turn(author, "comment")  # the post throttle; commits on its own, may refuse
     with transaction.atomic():
         story = _lock_story(story.pk)
         if not story.accepts_comments:

@@ -15,6 +15,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from ladle.accounts.models import User
+from ladle.accounts.throttle import take_turn
 from ladle.lib import queue as queue_rules
 from ladle.notifications.services import notify
 from ladle.search.indexing import index_story
@@ -150,8 +151,12 @@ def write_diary_entry(
     page unless an editor promotes it."""
     if not author.is_member:
         raise PermissionDenied("Only members with a confirmed e-mail address keep a diary.")
+    if refusal := author.suspension_refusal():
+        raise PermissionDenied(refusal)
     if story is not None and story.author_id != author.pk:
         raise PermissionDenied("You can only edit your own diary.")
+    if story is None:
+        take_turn(author, "story")  # the post throttle; commits on its own, may refuse
     with transaction.atomic():
         if story is None:
             story = Story(
@@ -196,8 +201,11 @@ def submit_story(
     """A member submits a story for the community's vote, optionally via the edit queue."""
     if not author.is_member:
         raise PermissionDenied("Only members with a confirmed e-mail address submit stories.")
+    if refusal := author.suspension_refusal():
+        raise PermissionDenied(refusal)
     if section.slug == DIARY_SECTION_SLUG:
         raise ValidationError({"section": "Diary entries go in your diary, not the queue."})
+    take_turn(author, "story")  # the post throttle; commits on its own, may refuse
     now = timezone.now()
     story = Story(author=author, section=section, front_page=False, submitted_at=now)
     _write_text(story, title=title, intro=intro, body=body)
@@ -320,6 +328,8 @@ def vote_on_story(*, story: Story, voter, choice: int) -> Story:
     """
     if not voter.is_member:
         raise PermissionDenied("Only members with a confirmed e-mail address vote.")
+    if refusal := voter.suspension_refusal():
+        raise PermissionDenied(refusal)
     if choice not in QueueVote.Choice.values:
         raise ValidationError({"choice": "Choose one of the votes offered."})
     post_at, hide_at = queue_thresholds()
