@@ -259,6 +259,13 @@ LADLE_THROTTLE = {
     "suspend_at_minutes": 300,
 }
 LADLE_SIGNUPS_PER_IP_PER_DAY = int(os.environ.get("LADLE_SIGNUPS_PER_IP_PER_DAY", "2"))
+# Failed log-ins allowed in LADLE_LOGIN_WINDOW_MINUTES, per address and per name tried.
+LADLE_LOGIN_FAILURES_PER_IP = 20
+LADLE_LOGIN_FAILURES_PER_NAME = 5
+LADLE_LOGIN_WINDOW_MINUTES = 15
+# Members in their first days may put only this many links in a comment.
+LADLE_NEW_MEMBER_DAYS = 7
+LADLE_NEW_MEMBER_LINKS = 2
 
 LOGGING = {
     "version": 1,

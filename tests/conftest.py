@@ -32,16 +32,18 @@ def no_server_errors():
 
 
 @pytest.fixture(autouse=True)
-def relaxed_throttle(request, settings):
-    """Tests of other behaviour post freely; tests of the throttle ask for `site_throttle`."""
-    if "site_throttle" not in request.fixturenames:
+def relaxed_limits(request, settings):
+    """Tests of other behaviour post and log in freely (many members from one address, many
+    comments a minute); tests of the limits themselves ask for `site_limits`."""
+    if "site_limits" not in request.fixturenames:
         settings.LADLE_THROTTLE = {**settings.LADLE_THROTTLE, "comments": 10**6, "stories": 10**6}
+        settings.LADLE_LOGIN_FAILURES_PER_IP = 10**6
 
 
 @pytest.fixture
-def site_throttle(settings):
-    """The post throttle as a site has it by default."""
-    return settings.LADLE_THROTTLE
+def site_limits(settings):
+    """The post throttle and log-in limits as a site has them by default."""
+    return settings
 
 
 def make_member(name: str | None = None, *, confirmed: bool = True, **extra) -> User:

@@ -1,9 +1,14 @@
+from datetime import timedelta
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.template import loader
 
+from . import limits
+from .middleware import client_ip
 from .models import User, validate_member_name
 
 
@@ -45,14 +50,6 @@ class SignUpForm(HoneypotMixin):
             raise ValidationError("That name is taken.")
         return name
 
-    def clean_email(self):
-        email = self.cleaned_data["email"]
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                "An account with this address exists. Log in or reset its password."
-            )
-        return email
-
     def clean(self):
         data = super().clean()
         password, again = data.get("password"), data.get("password_again")
@@ -68,7 +65,13 @@ class SignUpForm(HoneypotMixin):
         return data
 
 
-class LoginForm(AuthenticationForm):
+TOO_MANY_LOG_INS = (
+    "Too many failed log-ins from here or for this name. Wait a few minutes, or reset your "
+    "password."
+)
+
+
+class LoginForm(HoneypotMixin, AuthenticationForm):
     username = forms.CharField(
         label="Name or e-mail",
         max_length=254,
@@ -79,6 +82,25 @@ class LoginForm(AuthenticationForm):
         "inactive": "This account is suspended.",
     }
 
+    def clean(self):
+        """Refuse once too many log-ins failed for this address or this name, before any
+        password is checked: the same answer for names with and without an account, and
+        the right password is refused too until the window ends (accounts.limits)."""
+        window = timedelta(minutes=settings.LADLE_LOGIN_WINDOW_MINUTES)
+        name = (self.cleaned_data.get("username") or "").strip().lower()
+        keys = {f"login-name:{name}": settings.LADLE_LOGIN_FAILURES_PER_NAME}
+        if self.request is not None and (ip := client_ip(self.request)):
+            keys[f"login-ip:{ip}"] = settings.LADLE_LOGIN_FAILURES_PER_IP
+        if any(limits.hits(key) >= allowed for key, allowed in keys.items()):
+            raise ValidationError(TOO_MANY_LOG_INS, code="too_many")
+        try:
+            return super().clean()
+        except ValidationError as error:
+            if error.code == "invalid_login":
+                for key in keys:
+                    limits.hit(key, window=window)
+            raise
+
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if user.email_confirmed_at is None:
@@ -88,7 +110,7 @@ class LoginForm(AuthenticationForm):
             )
 
 
-class QueuedPasswordResetForm(PasswordResetForm):
+class QueuedPasswordResetForm(HoneypotMixin, PasswordResetForm):
     """Django's reset form, but the message goes out through the background queue."""
 
     def send_mail(

@@ -209,6 +209,18 @@ class PostingRecord(models.Model):
         return f"posting record of member {self.member_id}"
 
 
+class LimitCounter(models.Model):
+    """Attempts counted under one key (an address, a name) until its window ends
+    (accounts.limits)."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    window_ends = models.DateTimeField()
+    hits = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.hits} until {self.window_ends}"
+
+
 class Visitor(AnonymousUser):
     """A reader who is not logged in. The same questions can be asked of every reader
     (`reader.is_editor`, `reader.is_member`, ...) without checking who it is first."""

@@ -15,6 +15,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from ladle.notifications.mail import queue_email
 from ladle.search.indexing import index_member
 
+from . import limits
 from .models import User
 
 
@@ -49,25 +50,47 @@ def send_confirmation_email(*, user: User, base_url: str) -> None:
     )
 
 
-def sign_up(*, name: str, email: str, password: str, ip: str | None, base_url: str) -> User:
+def sign_up(*, name: str, email: str, password: str, ip: str | None, base_url: str) -> User | None:
     """Create an unconfirmed account and mail its confirmation link.
 
     Refuses a sign-up once `LADLE_SIGNUPS_PER_IP_PER_DAY` accounts came from the same address in
     the last 24 hours. The account cannot log in or post until its address is confirmed.
+    An address that already has an account gets a mail saying so and no new account (None):
+    the page answers the same either way.
     """
-    if ip and settings.LADLE_SIGNUPS_PER_IP_PER_DAY:
-        since = timezone.now() - timedelta(days=1)
-        recent = User.objects.filter(signup_ip=ip, date_joined__gte=since).count()
-        if recent >= settings.LADLE_SIGNUPS_PER_IP_PER_DAY:
-            raise ValidationError(
-                "Too many new accounts came from your network today. Please try again tomorrow."
-            )
+    allowed = settings.LADLE_SIGNUPS_PER_IP_PER_DAY
+    # Counted atomically before anything is written: concurrent sign-ups from one address
+    # cannot all see room for one more (accounts.limits).
+    if ip and allowed and limits.hit(f"signup:{ip}", window=timedelta(days=1)) > allowed:
+        raise ValidationError(
+            "Too many new accounts came from your network today. Please try again tomorrow."
+        )
+    if User.objects.filter(email__iexact=email).exists():
+        # Said to the address's owner, never on the page: the page must not tell anyone
+        # which addresses have accounts.
+        _send_already_registered(email=email, base_url=base_url)
+        return None
     with transaction.atomic():
         user = User(username=name, email=email, signup_ip=ip)
         user.set_password(password)
         user.save()
         send_confirmation_email(user=user, base_url=base_url)
     return user
+
+
+def _send_already_registered(*, email: str, base_url: str) -> None:
+    member = User.objects.filter(email__iexact=email).first()
+    context = {
+        "member": member,
+        "login": base_url + reverse("accounts:login"),
+        "reset": base_url + reverse("accounts:password_reset"),
+        "site_name": settings.LADLE_SITE_NAME,
+    }
+    queue_email(
+        to=email,
+        subject=f"You already have an account at {settings.LADLE_SITE_NAME}",
+        body=render_to_string("accounts/email/already_registered.txt", context),
+    )
 
 
 def confirm_email(*, uidb64: str, token: str) -> User | None:

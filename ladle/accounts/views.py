@@ -26,7 +26,7 @@ def sign_up(request):
     form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.sign_up(
+            services.sign_up(
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
@@ -36,7 +36,8 @@ def sign_up(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return render(request, "accounts/signup_done.html", {"email": user.email})
+            email = form.cleaned_data["email"]  # the same page whether or not it had an account
+            return render(request, "accounts/signup_done.html", {"email": email})
     return render(request, "accounts/signup.html", {"form": form})
 
 

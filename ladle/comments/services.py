@@ -13,6 +13,7 @@ already holds the database's write lock from its first statement):
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -100,6 +101,22 @@ def _recount(story: Story, *parents: Comment | None) -> None:
             parent.save(update_fields=["reply_count"])
 
 
+def _check_links(author, body_html: str) -> None:
+    """A member in their first days may put only a few links in a comment (docs/rules.md,
+    *Abuse control*): spammers sign up to post links."""
+    if author.is_editor:
+        return
+    new_until = author.date_joined + timedelta(days=settings.LADLE_NEW_MEMBER_DAYS)
+    allowed = settings.LADLE_NEW_MEMBER_LINKS
+    if timezone.now() < new_until and body_html.count("<a ") > allowed:
+        raise ValidationError(
+            {
+                "body": f"New members may put at most {allowed} links in a comment, for their "
+                f"first {settings.LADLE_NEW_MEMBER_DAYS} days."
+            }
+        )
+
+
 def post_comment(
     *,
     story: Story,
@@ -123,6 +140,7 @@ def post_comment(
         raise PermissionDenied(refusal)
     subject, body = check_text(subject, body)
     body_html = render(body, markup=markup)
+    _check_links(author, body_html)
     take_turn(author, "comment")  # the post throttle; commits on its own, may refuse
     with transaction.atomic():
         story = _lock_story(story.pk)

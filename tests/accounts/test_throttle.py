@@ -47,8 +47,8 @@ def test_the_throttle_rule(recent, locked_until, lock_minutes, allowed, new_lock
         assert verdict.locked_until == NOW + minutes(new_lock)
 
 
-def test_the_site_throttle_is_the_documented_one(site_throttle):
-    assert ThrottleRules(**site_throttle) == ThrottleRules()
+def test_the_site_throttle_is_the_documented_one(site_limits):
+    assert ThrottleRules(**site_limits.LADLE_THROTTLE) == ThrottleRules()
 
 
 def post_form(client, story, body="My words, kept."):
@@ -59,7 +59,7 @@ def post_form(client, story, body="My words, kept."):
 
 
 @pytest.mark.django_db
-def test_the_fifth_comment_in_ten_minutes_is_refused_with_the_text_kept(site_throttle):
+def test_the_fifth_comment_in_ten_minutes_is_refused_with_the_text_kept(site_limits):
     story = make_story()
     member = make_member()
     client = client_for(member)
@@ -81,7 +81,7 @@ def test_the_fifth_comment_in_ten_minutes_is_refused_with_the_text_kept(site_thr
 
 
 @pytest.mark.django_db
-def test_trying_through_a_lock_ends_in_suspension_and_an_alert(site_throttle):
+def test_trying_through_a_lock_ends_in_suspension_and_an_alert(site_limits):
     story = make_story()
     member = make_member()
     editor = make_editor()
@@ -110,7 +110,7 @@ def test_trying_through_a_lock_ends_in_suspension_and_an_alert(site_throttle):
 
 
 @pytest.mark.django_db
-def test_the_api_counts_the_same_and_answers_429_with_retry_after(site_throttle):
+def test_the_api_counts_the_same_and_answers_429_with_retry_after(site_limits):
     story = make_story()
     member = make_member()
     _, key = create_token(member=member, name="tests")
@@ -132,7 +132,7 @@ def test_the_api_counts_the_same_and_answers_429_with_retry_after(site_throttle)
 
 
 @pytest.mark.django_db
-def test_the_third_story_or_diary_entry_is_refused(site_throttle):
+def test_the_third_story_or_diary_entry_is_refused(site_limits):
     member = make_member()
     client = client_for(member)
     with time_machine.travel(NOW, tick=False):
@@ -151,7 +151,7 @@ def test_the_third_story_or_diary_entry_is_refused(site_throttle):
 
 
 @pytest.mark.django_db
-def test_staff_are_not_throttled(site_throttle):
+def test_staff_are_not_throttled(site_limits):
     story = make_story()
     editor = make_editor()
     for _ in range(10):
@@ -160,7 +160,7 @@ def test_staff_are_not_throttled(site_throttle):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_ten_concurrent_comments_by_one_member_cannot_slip_past_the_limit(site_throttle):
+def test_ten_concurrent_comments_by_one_member_cannot_slip_past_the_limit(site_limits):
     from ladle.accounts.throttle import Throttled
     from ladle.comments.services import post_comment
     from tests.conftest import run_at_once
