@@ -10,6 +10,7 @@ from django.template import loader
 from . import limits
 from .middleware import client_ip
 from .models import User, validate_member_name
+from .names import name_key
 
 
 class HoneypotMixin(forms.Form):
@@ -46,8 +47,8 @@ class SignUpForm(HoneypotMixin):
 
     def clean_name(self):
         name = self.cleaned_data["name"]
-        if User.objects.filter(username__iexact=name).exists():
-            raise ValidationError("That name is taken.")
+        if User.objects.filter(name_key=name_key(name)).exists():
+            raise ValidationError("That name is taken, or reads like one that is.")
         return name
 
     def clean(self):
@@ -155,3 +156,12 @@ class ProfileForm(forms.ModelForm):
             "hidden_comments": "Show hidden comments",
         }
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+
+    def clean_display_name(self):
+        """A display name may not read like another member's name (impersonation)."""
+        shown = self.cleaned_data["display_name"].strip()
+        if shown:
+            others = User.objects.exclude(pk=self.instance.pk)
+            if others.filter(name_key=name_key(shown)).exists():
+                raise ValidationError("That reads like another member's name; choose another.")
+        return shown

@@ -13,6 +13,8 @@ from django.utils import formats, timezone
 from ladle.lib.display import AgeSort, Display, RatingSort
 from ladle.lib.ranking import Mojo, MojoRules, Trust, trust_level
 
+from . import names
+
 # docs/rules.md: letters, digits and single inner spaces.
 NAME_PATTERN = r"^[^\W_](?:[^\W_]| (?=[^\W_]))*\Z"
 validate_member_name = RegexValidator(
@@ -39,7 +41,7 @@ def mojo_rules() -> MojoRules:
 
 class MemberManager(UserManager):
     def get_by_natural_key(self, username):
-        return self.get(username__iexact=username)
+        return self.get(name_key=names.name_key(username))
 
 
 class User(AbstractUser):
@@ -56,6 +58,9 @@ class User(AbstractUser):
         help_text="Letters, digits and single spaces; at most 40 characters.",
         error_messages={"unique": "That name is taken."},
     )
+    # The name as a reader reads it (`names.name_key`): unique, so no member can take a
+    # name that reads like another's, whatever the case, script or compatibility form.
+    name_key = models.CharField(max_length=120, unique=True, editable=False)
     email = models.EmailField("e-mail address", unique=True)
     # None until the member follows the link we e-mailed; only then may they post.
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -136,6 +141,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+    def save(self, *args, **kwargs):
+        # The key follows the name on every save that writes the name.
+        self.name_key = names.name_key(self.username)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "username" in fields:
+            kwargs["update_fields"] = {*fields, "name_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:member", args=[self.username])

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -70,11 +70,14 @@ def sign_up(*, name: str, email: str, password: str, ip: str | None, base_url: s
         # which addresses have accounts.
         _send_already_registered(email=email, base_url=base_url)
         return None
-    with transaction.atomic():
-        user = User(username=name, email=email, signup_ip=ip)
-        user.set_password(password)
-        user.save()
-        send_confirmation_email(user=user, base_url=base_url)
+    try:
+        with transaction.atomic():
+            user = User(username=name, email=email, signup_ip=ip)
+            user.set_password(password)
+            user.save()
+            send_confirmation_email(user=user, base_url=base_url)
+    except IntegrityError as error:  # someone took a name that reads alike a moment ago
+        raise ValidationError({"name": "That name is taken, or reads like one that is."}) from error
     return user
 
 

@@ -17,6 +17,7 @@ from . import services
 from .forms import LoginForm, ProfileForm, QueuedPasswordResetForm, SignUpForm
 from .middleware import client_ip
 from .models import User
+from .names import name_key
 
 
 @require_http_methods(["GET", "POST"])
@@ -61,7 +62,7 @@ class LoginView(auth_views.LoginView):
 
 
 def member(request, name: str):
-    member = get_object_or_404(User, username__iexact=name)
+    member = get_object_or_404(User, name_key=name_key(name))
     if member.username != name:
         return redirect(member, permanent=True)
     stories = (

@@ -21,6 +21,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from ladle.accounts.models import User
+from ladle.accounts.names import name_key
 from ladle.accounts.throttle import Throttled
 from ladle.comments import services as comment_services
 from ladle.comments.models import Comment
@@ -202,7 +203,7 @@ def list_stories(
     if topic:
         stories = stories.filter(topics__slug=topic)
     if author:
-        stories = stories.filter(author__username__iexact=author)
+        stories = stories.filter(author__name_key=name_key(author))
     if cursor:
         moment, pk = _decode_cursor(cursor)
         stories = stories.filter(Q(published_at__lt=moment) | Q(published_at=moment, id__lt=pk))
@@ -328,7 +329,7 @@ def _parent_number(comment) -> int | None:
 @api.get("/members/{name}", response={200: schemas.MemberOut, **ERRORS}, tags=["members"])
 def get_member(request, name: str):
     member = get_object_or_404(
-        User, username__iexact=name, is_active=True, email_confirmed_at__isnull=False
+        User, name_key=name_key(name), is_active=True, email_confirmed_at__isnull=False
     )
     return _member(member, full=True)
 

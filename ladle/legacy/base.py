@@ -6,7 +6,8 @@ import re
 from django.db import connection
 from django.utils import timezone
 
-from ladle.accounts.models import NAME_PATTERN
+from ladle.accounts.models import NAME_PATTERN, User
+from ladle.accounts.names import name_key
 from ladle.comments.models import Comment
 from ladle.stories.models import Story
 
@@ -53,18 +54,23 @@ def remember(kind: str, pairs: list[tuple[str, int]]) -> None:
     )
 
 
+def taken_names() -> set[str]:
+    """The name keys of every member here."""
+    return set(User.objects.values_list("name_key", flat=True))
+
+
 def known(kind: str) -> dict[str, int]:
     return dict(OldKey.objects.filter(kind=kind).values_list("key", "target_id"))
 
 
 def fitting_name(wanted: str, fallback: str, taken: set[str], report: Report) -> str:
-    """`wanted` as a member name Ladle accepts and nobody here has (case ignored); a renaming
-    is reported. Adds the name to `taken`."""
+    """`wanted` as a member name Ladle accepts and that reads like no name in `taken` (name
+    keys: `accounts.names`); a renaming is reported. Adds the name's key to `taken`."""
     name = wanted
     if not (_NAME.match(name) and len(name) <= 40):
         name = _SPACES.sub(" ", _NOT_NAME.sub(" ", wanted)).strip()[:40].strip() or fallback
     base, n = name, 2
-    while name.lower() in taken:
+    while name_key(name) in taken:
         name = f"{base[: 40 - len(str(n)) - 1]} {n}"
         n += 1
     if name != wanted:
@@ -73,7 +79,7 @@ def fitting_name(wanted: str, fallback: str, taken: set[str], report: Report) ->
             "(their old links still lead to them)",
             f"{wanted!r} -> {name!r}",
         )
-    taken.add(name.lower())
+    taken.add(name_key(name))
     return name
 
 

@@ -32,6 +32,7 @@ from django.utils.text import slugify
 
 from ladle.accounts.hashers import ALGORITHM as SCOOP_CRYPT
 from ladle.accounts.models import User, mojo_rules
+from ladle.accounts.names import name_key
 from ladle.comments import rules as comment_rules
 from ladle.comments.models import Comment, Rating
 from ladle.comments.services import refresh_mojo
@@ -53,6 +54,7 @@ from .base import (
     fitting_name,
     refresh_statistics,
     remember,
+    taken_names,
 )
 from .bulk import Stage, batched, insert_rows
 from .models import OldKey
@@ -275,7 +277,7 @@ class ScoopImport:
         for key, pk in known.items():
             if int(key) >= 0:  # -1: the anonymous member, found again when needed
                 self.members[int(key)] = MemberPlace(pk, names.get(pk, ""))
-        taken = {name.lower() for name in User.objects.values_list(Lower("username"), flat=True)}
+        taken = taken_names()
         emails = {e for e in User.objects.values_list(Lower("email"), flat=True)}
         prefs: dict[int, dict[str, str]] = defaultdict(dict)
         for row in small["userprefs"]:
@@ -328,6 +330,7 @@ class ScoopImport:
             self.report.repair("members without a sign-up time: given the earliest one", nick)
         member = User(
             username=name,
+            name_key=name_key(name),  # bulk_create does not call save(), which sets it
             email=email,
             date_joined=joined,
             email_confirmed_at=None if unactivated else joined,
@@ -411,7 +414,7 @@ class ScoopImport:
             if known is not None:
                 self.anonymous = MemberPlace(known, User.objects.get(pk=known).username)
             else:
-                taken = {n.lower() for n in User.objects.values_list("username", flat=True)}
+                taken = taken_names()
                 nick = plain(self.vars.get("anon_user_nick", ""), 40) or "Anonymous Hero"
                 member = User(
                     username=fitting_name(nick, "Anonymous", taken, self.report),

@@ -32,7 +32,15 @@ from ladle.search import indexing
 from ladle.stories.models import Section, Story, Topic
 
 from . import base
-from .base import ImportRefused, check_site, finish, fitting_name, refresh_statistics, remember
+from .base import (
+    ImportRefused,
+    check_site,
+    finish,
+    fitting_name,
+    refresh_statistics,
+    remember,
+    taken_names,
+)
 from .models import OldKey
 from .report import Progress, Report
 from .threads import OldComment, ThreadPlacer
@@ -101,7 +109,7 @@ class WordPressImport:
         self.topics: dict[str, int] = base.known(Kind.WP_TOPIC)
         self.posts = base.known(Kind.WP_POST)
         self.threads = ThreadPlacer(self.report)
-        self.taken = {n for n in User.objects.values_list(Lower("username"), flat=True)}
+        self.taken = taken_names()
         self.emails = {e for e in User.objects.values_list(Lower("email"), flat=True)}
         self.new_stories: list[int] = []
         self.new_members: list[int] = []

@@ -1,6 +1,7 @@
 from django import forms
 
 from ladle.accounts.models import User
+from ladle.accounts.names import name_key
 from ladle.form_actions import IdChoiceField
 from ladle.stories.models import Section
 
@@ -34,7 +35,7 @@ class SearchForm(forms.Form):
         name = self.cleaned_data["author"].strip()
         if not name:
             return None
-        member = User.objects.filter(username__iexact=name).only("pk").first()
+        member = User.objects.filter(name_key=name_key(name)).only("pk").first()
         if member is None:
             raise forms.ValidationError("No member has that name.")
         return member

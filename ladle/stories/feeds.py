@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from ladle.accounts.models import User
+from ladle.accounts.names import name_key
 from ladle.comments.models import Comment
 
 from .models import Section, Story, Topic
@@ -89,7 +90,7 @@ class TopicFeed(StoryFeed):
 
 class DiaryFeed(StoryFeed):
     def get_object(self, request, name):
-        return get_object_or_404(User, username__iexact=name)
+        return get_object_or_404(User, name_key=name_key(name))
 
     def title(self, member):
         return f"{member.shown_name}’s diary · {settings.LADLE_SITE_NAME}"

@@ -80,10 +80,38 @@ def test_bad_names_are_refused_beside_the_field(client, name):
     assert not User.objects.exists()
 
 
-def test_names_are_unique_ignoring_case(client):
-    make_member("Taken Name")
-    response = client.post("/signup/", {**SIGNUP, "name": "taken name"})
-    assert b"That name is taken." in response.content
+@pytest.mark.parametrize(
+    ("taken", "wanted"),
+    [
+        ("Taken Name", "taken name"),  # case
+        ("Émile", "éMILE"),  # case beyond ASCII, alike on both databases
+        ("Alice", "\u0410lice"),  # a Cyrillic capital A
+        ("paypal", "p\u0430yp\u0430l"),  # Cyrillic small a's
+        ("fish", "\ufb01sh"),  # the "fi" ligature
+    ],
+)
+def test_names_that_read_like_a_taken_one_are_refused(client, taken, wanted):
+    make_member(taken)
+    response = client.post("/signup/", {**SIGNUP, "name": wanted})
+    assert "That name is taken, or reads like one that is." in response.content.decode()
+    assert User.objects.count() == 1
+
+
+def test_a_display_name_may_not_read_like_another_members_name(client):
+    make_member("Night Editor")
+    member = make_member()
+    response = client_for(member).post(
+        "/settings/profile/", {"display_name": "N\u0456ght Editor", "stories_per_page": 8}
+    )
+    assert "reads like another member" in response.content.decode()
+    member.refresh_from_db()
+    assert member.display_name == ""
+
+
+def test_log_in_finds_a_name_however_it_is_cased(client):
+    make_member("Émile")
+    response = client.post("/login/", {"username": "ÉMILE", "password": PASSWORD})
+    assert response.status_code == 302
 
 
 def test_honeypot_field_stops_bots(client):

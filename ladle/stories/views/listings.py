@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from ladle.accounts.models import User
+from ladle.accounts.names import name_key
 from ladle.comments.following import attach_new_counts
 
 from ..models import Section, Story, Topic
@@ -95,7 +96,7 @@ def archive(request, year: int, month: int):
 
 
 def diary(request, name: str):
-    member = get_object_or_404(User, username__iexact=name)
+    member = get_object_or_404(User, name_key=name_key(name))
     return _listing(
         request,
         Story.objects.published().diary_of(member),
