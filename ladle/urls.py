@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 
 from ladle.api.api import api
-from ladle.moderation.views import moderation_log
+from ladle.moderation import views as moderation
 
 
 class IdConverter:
@@ -28,7 +28,14 @@ urlpatterns = [
     path("", include("ladle.notifications.urls")),
     path("", include("ladle.search.urls")),
     path("", include("ladle.api.urls")),
-    path("moderation/", moderation_log, name="moderation_log"),
+    path("moderation/", moderation.moderation_log, name="moderation_log"),
+    path("moderation/feed/", moderation.LogFeed(), name="moderation_feed"),
+    path("moderation/queue/", moderation.queue, name="moderation_queue"),
+    path(
+        "moderation/queue/<str:kind>/<id:pk>/dismiss/",
+        moderation.dismiss,
+        name="moderation_dismiss",
+    ),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

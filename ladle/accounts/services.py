@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -12,11 +12,13 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
+from ladle.moderation.services import checked_reason, log_action
 from ladle.notifications.mail import queue_email
+from ladle.notifications.services import notify
 from ladle.search.indexing import index_member
 
 from . import limits
-from .models import User
+from .models import PostingRecord, User
 
 
 class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):
@@ -136,3 +138,54 @@ def save_member_fields(*, member: User, fields: list[str] | None) -> User:
 def update_profile(*, form) -> User:
     """Save a member's profile form: only its own fields."""
     return save_member_fields(member=form.save(commit=False), fields=list(form.fields))
+
+
+def suspend_member(*, member: User, moderator, reason: str, days: int | None) -> User:
+    """A moderator suspends a member's posting, rating and voting for `days` (None: until
+    lifted), with a public reason; the member is told."""
+    if not moderator.is_editor or member.is_editor:
+        raise PermissionDenied("Only moderators suspend members, and not other staff.")
+    reason = checked_reason(reason, what="the member is suspended")
+    now = timezone.now()
+    until = now + timedelta(days=days) if days else None
+    with transaction.atomic():
+        User.objects.filter(pk=member.pk).update(
+            suspended_at=now, suspended_until=until, suspension_reason=reason
+        )
+        member.refresh_from_db()
+        log_action(
+            moderator=moderator,
+            action="suspend_member",
+            target=member.username + (f" for {days} days" if days else " until lifted"),
+            url=member.get_absolute_url(),
+            reason=reason,
+        )
+        notify(
+            member=member,
+            text=member.suspension_refusal(now),
+            url=member.get_absolute_url(),
+            email_subject=f"Your account at {settings.LADLE_SITE_NAME} is suspended",
+            email_body=member.suspension_refusal(now),
+        )
+    return member
+
+
+def lift_suspension(*, member: User, moderator, reason: str) -> User:
+    if not moderator.is_editor:
+        raise PermissionDenied("Only moderators lift suspensions.")
+    reason = checked_reason(reason, what="the suspension is lifted")
+    with transaction.atomic():
+        User.objects.filter(pk=member.pk).update(
+            suspended_at=None, suspended_until=None, suspension_reason=""
+        )
+        PostingRecord.objects.filter(member_id=member.pk).update(locked_until=None, lock_minutes=0)
+        member.refresh_from_db()
+        log_action(
+            moderator=moderator,
+            action="lift_suspension",
+            target=member.username,
+            url=member.get_absolute_url(),
+            reason=reason,
+        )
+        notify(member=member, text="Your suspension was lifted: you may post again.", url="")
+    return member

@@ -23,4 +23,7 @@ urlpatterns = [
     path("password-reset/done/", views.password_reset_complete, name="password_reset_complete"),
     path("inbox/", views.inbox, name="inbox"),
     path("user/<str:name>/", views.member, name="member"),
+    path("user/<str:name>/suspend/", views.suspend, name="suspend"),
+    path("user/<str:name>/lift/", views.lift, name="lift"),
+    path("user/<str:name>/note/", views.add_note, name="add_note"),
 ]

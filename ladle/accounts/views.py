@@ -2,13 +2,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from ladle.comments.models import Comment
+from ladle.moderation import services as moderation
+from ladle.moderation.forms import NoteForm, ReasonForm, SuspendForm
+from ladle.moderation.models import MemberNote
+from ladle.moderation.pages import act
 from ladle.notifications.mail import site_url
 from ladle.notifications.services import mark_inbox_read
 from ladle.stories.models import Story
@@ -78,10 +82,16 @@ def member(request, name: str):
         .order_by("-id"),
         20,
     ).get_page(request.GET.get("page"))
+    staff = {}
+    if request.user.is_editor:
+        staff = {
+            "notes": MemberNote.objects.filter(member=member).select_related("author")[:20],
+            "note_form": NoteForm(),
+        }
     return render(
         request,
         "accounts/member_detail.html",
-        {"member": member, "stories": stories, "comments": comments},
+        {"member": member, "stories": stories, "comments": comments, **staff},
     )
 
 
@@ -143,3 +153,58 @@ def inbox(request):
     """The member's in-site messages; opening the inbox marks them read."""
     notifications = mark_inbox_read(member=request.user)
     return render(request, "accounts/inbox.html", {"notifications": notifications})
+
+
+def _member_for_staff(request, name: str) -> User:
+    if not request.user.is_editor:
+        raise PermissionDenied("Only moderators do this.")
+    return get_object_or_404(User, name_key=name_key(name))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def suspend(request, name: str):
+    member = _member_for_staff(request, name)
+    return act(
+        request,
+        SuspendForm(request.POST if request.method == "POST" else None),
+        lambda data: services.suspend_member(
+            member=member, moderator=request.user, reason=data["reason"], days=data["days"]
+        ),
+        heading=f"Suspend {member.username}",
+        about="They may still read, but not post, rate or vote; they are told why.",
+        button="Suspend",
+        danger=True,
+        back=member.get_absolute_url(),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lift(request, name: str):
+    member = _member_for_staff(request, name)
+    return act(
+        request,
+        ReasonForm(request.POST if request.method == "POST" else None),
+        lambda data: services.lift_suspension(
+            member=member, moderator=request.user, reason=data["reason"]
+        ),
+        heading=f"Lift the suspension of {member.username}",
+        about=member.suspension_refusal(),
+        button="Lift the suspension",
+        back=member.get_absolute_url(),
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def add_note(request, name: str):
+    member = _member_for_staff(request, name)
+    return act(
+        request,
+        NoteForm(request.POST),
+        lambda data: moderation.add_note(member=member, author=request.user, text=data["text"]),
+        heading=f"A staff note on {member.username}",
+        button="Add the note",
+        back=member.get_absolute_url(),
+    )

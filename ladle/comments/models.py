@@ -235,6 +235,18 @@ class Comment(models.Model):
     def can_be_removed_by(self, user) -> bool:
         return user.is_editor and self.state == self.State.SHOWN
 
+    def can_be_restored_by(self, user) -> bool:
+        return user.is_editor and self.state == self.State.REMOVED
+
+    def can_be_flagged_by(self, user) -> bool:
+        """Members flag others' shown comments for a moderator (staff act instead)."""
+        return (
+            user.is_member
+            and not user.is_editor
+            and user.pk != self.author_id
+            and self.state == self.State.SHOWN
+        )
+
     def hides_from(self, reader, rated_by_reader) -> bool:
         """Whether this comment takes itself and its replies out of `reader`'s view; the twin
         of `hides_q` for comments already in memory (`rated_by_reader`: ids of comments the

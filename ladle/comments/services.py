@@ -23,7 +23,7 @@ from ladle.accounts.models import User, Visitor, mojo_rules
 from ladle.accounts.throttle import take_turn
 from ladle.lib.markup import render
 from ladle.lib.ranking import Mojo, RatedComment, Trust, compute_mojo, mean_score
-from ladle.moderation.services import log_action
+from ladle.moderation.services import checked_reason, log_action, resolve_flags
 from ladle.notifications.services import alert_moderators, notify_reply
 from ladle.search.indexing import index_comment, mark_hidden
 from ladle.stories.models import Story
@@ -240,11 +240,7 @@ def delete_comment(*, comment: Comment, member) -> None:
 def remove_comment(*, comment: Comment, moderator, reason: str) -> Comment:
     """A moderator removes a comment, leaving a placeholder so the thread keeps its shape.
     The action and its reason go on the public moderation log."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why the comment is removed; the reason is public."})
-    if len(reason) > 300:
-        raise ValidationError({"reason": "Keep the reason under 300 characters."})
+    reason = checked_reason(reason, what="the comment is removed")
     with transaction.atomic():
         story = _lock_story(comment.story_id)
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
@@ -254,16 +250,37 @@ def remove_comment(*, comment: Comment, moderator, reason: str) -> Comment:
         comment.removal_reason = reason
         comment.removed_by = moderator
         comment.save(update_fields=["state", "removal_reason", "removed_by"])
-        _index(comment, story)
-        _touch_thread(story.pk)
-        log_action(
-            moderator=moderator,
-            action="remove_comment",
-            reason=reason,
-            target=f"comment #{comment.number} on “{story.title}”",
-            url=comment.get_absolute_url(),
-        )
+        _after_moderation(comment, story, moderator, "remove_comment", reason)
     return comment
+
+
+def restore_comment(*, comment: Comment, moderator, reason: str) -> Comment:
+    """A moderator puts a removed comment back, saying why on the public log."""
+    reason = checked_reason(reason, what="the comment is restored")
+    with transaction.atomic():
+        story = _lock_story(comment.story_id)
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if not (moderator.is_editor and comment.state == Comment.State.REMOVED):
+            raise PermissionDenied("Only moderators restore removed comments.")
+        comment.state = Comment.State.SHOWN
+        comment.removal_reason = ""
+        comment.removed_by = None
+        comment.save(update_fields=["state", "removal_reason", "removed_by"])
+        _after_moderation(comment, story, moderator, "restore_comment", reason)
+    return comment
+
+
+def _after_moderation(comment: Comment, story: Story, moderator, action: str, reason: str):
+    _index(comment, story)
+    _touch_thread(story.pk)  # counts stay: a removed comment keeps its place in the thread
+    resolve_flags(moderator=moderator, resolution=f"{action}: {reason}", comment=comment)
+    log_action(
+        moderator=moderator,
+        action=action,
+        reason=reason,
+        target=f"comment #{comment.number} on “{story.title}”",
+        url=comment.get_absolute_url(),
+    )
 
 
 def preview(*, body: str, markup: str = Comment.Markup.MARKDOWN) -> str:

@@ -155,6 +155,8 @@ class ReaderComment:
     can_edit: bool
     can_delete: bool
     can_remove: bool
+    can_restore: bool
+    can_flag: bool
     can_rate: bool
     rating_menu: str
 
@@ -203,6 +205,8 @@ def annotate(
                 can_edit=c.can_be_edited_by(reader, now),
                 can_delete=c.can_be_deleted_by(reader),
                 can_remove=c.can_be_removed_by(reader),
+                can_restore=c.can_be_restored_by(reader),
+                can_flag=c.can_be_flagged_by(reader),
                 can_rate=can_rate,
                 rating_menu=menus[my_rating] if can_rate else "",
             )

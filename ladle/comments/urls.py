@@ -15,4 +15,6 @@ urlpatterns = [
     path("story/<id:story_pk>/comments/<id:number>/edit/", views.edit, name="edit"),
     path("story/<id:story_pk>/comments/<id:number>/delete/", views.delete, name="delete"),
     path("story/<id:story_pk>/comments/<id:number>/remove/", views.remove, name="remove"),
+    path("story/<id:story_pk>/comments/<id:number>/restore/", views.restore, name="restore"),
+    path("story/<id:story_pk>/comments/<id:number>/flag/", views.flag, name="flag"),
 ]

@@ -14,6 +14,9 @@ from django.views.decorators.http import require_http_methods
 
 from ladle.accounts.services import save_display_choice
 from ladle.form_actions import add_service_errors, redirect_back, run_form
+from ladle.moderation import services as moderation
+from ladle.moderation.forms import FlagForm, ReasonForm
+from ladle.moderation.pages import act
 from ladle.stories.models import Story
 
 from . import rules, services
@@ -270,3 +273,39 @@ def set_display(request):
             secure=request.is_secure(),
         )
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def restore(request, story_pk: int, number: int):
+    story = _story(request, story_pk)
+    comment = get_object_or_404(Comment.objects.for_story(story), number=number)
+    if not (request.user.is_editor and comment.is_removed):
+        raise PermissionDenied("Only moderators restore removed comments.")
+    return act(
+        request,
+        ReasonForm(request.POST if request.method == "POST" else None),
+        lambda data: services.restore_comment(
+            comment=comment, moderator=request.user, reason=data["reason"]
+        ),
+        heading=f"Restore comment #{comment.number}",
+        about=f"Removed: {comment.removal_reason}",
+        button="Restore",
+        back=f"{story.get_absolute_url()}#{comment.anchor}",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def flag(request, story_pk: int, number: int):
+    story = _story(request, story_pk)
+    comment = _comment(story, number, request.user)
+    return act(
+        request,
+        FlagForm(request.POST if request.method == "POST" else None),
+        lambda data: moderation.flag(flagger=request.user, reason=data["reason"], comment=comment),
+        heading=f"Flag comment #{comment.number} for a moderator",
+        about=f"“{comment.subject}” by {comment.author.shown_name}",
+        button="Flag",
+        back=f"{story.get_absolute_url()}#{comment.anchor}",
+    )

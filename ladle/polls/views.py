@@ -26,7 +26,8 @@ def vote(request, pk: int):
     back = poll.story.get_absolute_url() + "#poll"
     if not request.user.is_authenticated:
         return redirect_to_login(back)
-    ids = [int(value) for value in request.POST.getlist("answer") if value.isdigit()]
+    # Ids no row can have (too long for the database's integers) are no answer at all.
+    ids = [int(v) for v in request.POST.getlist("answer") if v.isdigit() and len(v) <= 9]
     try:
         services.vote_in_poll(poll=poll, voter=request.user, answer_ids=ids)
     except ValidationError as error:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from ladle.accounts.models import User
 from ladle.accounts.throttle import take_turn
 from ladle.lib import queue as queue_rules
+from ladle.moderation.services import checked_reason, log_action, resolve_flags
 from ladle.notifications.services import notify
 from ladle.search.indexing import index_story
 
@@ -418,3 +419,44 @@ def add_to_hotlist(*, member, story: Story) -> None:
 
 def remove_from_hotlist(*, member, story: Story) -> None:
     Hotlist.objects.filter(member=member, story=story).delete()
+
+
+# --- Moderation ---------------------------------------------------------------------------------
+
+
+def hide_story(*, story: Story, editor, reason: str) -> Story:
+    """A moderator takes a published story off the site (its page, lists, feeds, search), with
+    a public reason; `restore_story` puts it back."""
+    return _moderate_story(story, editor, reason, hide=True)
+
+
+def restore_story(*, story: Story, editor, reason: str) -> Story:
+    return _moderate_story(story, editor, reason, hide=False)
+
+
+def _moderate_story(story: Story, editor, reason: str, *, hide: bool) -> Story:
+    if not editor.is_editor:
+        raise PermissionDenied("Only moderators hide and restore stories.")
+    reason = checked_reason(reason, what="the story is " + ("hidden" if hide else "restored"))
+    with transaction.atomic():
+        story = (
+            Story.objects.select_for_update().select_related("section", "author").get(pk=story.pk)
+        )
+        if hide and story.status != Story.Status.PUBLISHED:
+            raise ValidationError("Only a published story can be hidden.")
+        if not hide and story.status != Story.Status.HIDDEN:
+            raise ValidationError("Only a hidden story can be restored.")
+        story.status = Story.Status.HIDDEN if hide else Story.Status.PUBLISHED
+        if not hide and story.published_at is None:
+            story.published_at = timezone.now()
+        _save(story, "status", "published_at")
+        index_story(story)
+        resolve_flags(moderator=editor, resolution=reason, story=story)
+        log_action(
+            moderator=editor,
+            action="hide_story" if hide else "restore_story",
+            target=f"“{story.title}”",
+            url=story.get_absolute_url(),
+            reason=reason,
+        )
+    return story

@@ -7,6 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ladle.form_actions import run_form
+from ladle.moderation import services as moderation
+from ladle.moderation.forms import FlagForm, ReasonForm
+from ladle.moderation.pages import act
 
 from .. import services
 from ..forms import StoryForm, WriteForm, story_fields, written_fields
@@ -66,4 +69,41 @@ def write_diary(request, name: str):
             "intro_text": "Diary entries are published at once in the Diaries section and in your "
             "diary. They do not appear on the front page.",
         },
+    )
+
+
+# --- Moderation --------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def moderate(request, pk: int):
+    """Hide a published story, or restore a hidden one, with a public reason."""
+    story = get_object_or_404(Story, pk=pk)
+    if not request.user.is_editor:
+        raise PermissionDenied("Only moderators hide and restore stories.")
+    hide = story.status != Story.Status.HIDDEN
+    change = services.hide_story if hide else services.restore_story
+    return act(
+        request,
+        ReasonForm(request.POST if request.method == "POST" else None),
+        lambda data: change(story=story, editor=request.user, reason=data["reason"]),
+        heading=f"{'Hide' if hide else 'Restore'} “{story.title}”",
+        button="Hide the story" if hide else "Restore the story",
+        danger=hide,
+        back=story.get_absolute_url(),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def flag(request, pk: int):
+    story = get_object_or_404(Story.objects.readable_by(request.user), pk=pk)
+    return act(
+        request,
+        FlagForm(request.POST if request.method == "POST" else None),
+        lambda data: moderation.flag(flagger=request.user, reason=data["reason"], story=story),
+        heading=f"Flag “{story.title}” for a moderator",
+        button="Flag",
+        back=story.get_absolute_url(),
     )
