@@ -147,6 +147,13 @@ class ProfileForm(forms.ModelForm):
             "comment_age_sort",
             "large_thread_display",
             "hidden_comments",
+            "stories_per_page",
+            "default_markup",
+            "reply_inbox",
+            "reply_email",
+            "queue_email",
+            "moderator_alerts",
+            "digest",
         ]
         labels = {
             "comment_display": "Comment display",
@@ -156,6 +163,11 @@ class ProfileForm(forms.ModelForm):
             "hidden_comments": "Show hidden comments",
         }
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.is_editor:
+            del self.fields["moderator_alerts"]
 
     def clean_display_name(self):
         """A display name may not read like another member's name (impersonation)."""

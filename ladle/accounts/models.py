@@ -105,6 +105,13 @@ class User(AbstractUser):
         choices=DISPLAY_CHOICES,
         help_text="Used instead of your display mode on stories with more than 200 comments.",
     )
+    default_markup = models.CharField(
+        "Write comments in",
+        max_length=10,
+        default="markdown",
+        choices=[("markdown", "Markdown"), ("plain", "Plain text")],
+        help_text="The format the comment form starts with.",
+    )
     hidden_comments = models.CharField(
         max_length=12,
         default="until_rated",

@@ -66,7 +66,9 @@ def post(request, story_pk: int, number: int | None = None):
     """The reply form: under a comment (number given) or to the story itself."""
     story = _story(request, story_pk)
     parent = _comment(story, number, request.user) if number is not None else None
-    form = comment_form(story, request.POST if request.method == "POST" else None)
+    form = comment_form(
+        story, request.POST if request.method == "POST" else None, reader=request.user
+    )
     preview_html = None
     if request.method == "POST" and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())

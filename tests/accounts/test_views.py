@@ -216,3 +216,30 @@ def test_behind_a_proxy_the_forwarded_address_counts(client, settings):
         "203.0.113.1",
         "203.0.113.2",
     }
+
+
+def test_the_settings_page_saves_every_preference_and_the_comment_form_follows_it():
+    member = make_member()
+    client = client_for(member)
+    page = client.get("/settings/profile/").content.decode()
+    for field in ("stories_per_page", "default_markup", "reply_inbox", "reply_email",
+                  "queue_email", "digest"):  # fmt: skip
+        assert f'name="{field}"' in page, field
+    assert 'name="moderator_alerts"' not in page  # staff only
+    form = {
+        "display_name": "", "stories_per_page": 15, "default_markup": "plain",
+        "reply_inbox": "on", "digest": "weekly", "comment_display": "nested",
+        "comment_rating_sort": "highest", "comment_age_sort": "newest",
+        "large_thread_display": "threaded", "hidden_comments": "until_rated", "time_zone": "",
+    }  # fmt: skip
+    assert client.post("/settings/profile/", form).status_code == 302
+    member.refresh_from_db()
+    assert (member.stories_per_page, member.default_markup, member.digest) == (
+        15,
+        "plain",
+        "weekly",
+    )
+    assert member.reply_inbox and not member.reply_email and not member.queue_email
+    story = make_story()
+    comment_page = client.get(story.get_absolute_url()).content.decode()
+    assert re.search(r'<option value="plain" selected>', comment_page)

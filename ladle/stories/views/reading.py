@@ -51,7 +51,7 @@ def story_context(request, story: Story) -> dict:
     return {
         "story": story,
         "comments": comments,
-        "form": comment_form(story),
+        "form": comment_form(story, reader=request.user),
         "poll": poll,
         "poll_can_vote": bool(poll)
         and request.user.is_member
