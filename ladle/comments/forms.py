@@ -44,7 +44,8 @@ def comment_form(story, *args, reader=None, **kwargs) -> CommentForm:
     """The comment form; the editorial choice only exists while the story is queued. A
     member's form starts in the format they chose (Markdown or plain text)."""
     markup = getattr(reader, "default_markup", "") or Comment.Markup.MARKDOWN
-    form = CommentForm(*args, initial={"markup": markup}, **kwargs)
+    kwargs.setdefault("initial", {"markup": markup})
+    form = CommentForm(*args, **kwargs)
     if not story.is_queued():
         del form.fields["editorial"]
     return form

@@ -186,6 +186,9 @@ def test_profile_time_zone_changes_how_times_are_shown():
             "comment_age_sort": "newest",
             "large_thread_display": "minimal",
             "hidden_comments": "always",
+            "stories_per_page": 8,
+            "default_markup": "markdown",
+            "digest": "never",
         },
     )
     assert response.status_code == 302
