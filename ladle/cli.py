@@ -126,11 +126,22 @@ def _port_taken(host: str, port: int) -> str:
 
 
 def worker(argv: list[str]) -> int:
-    """Run background tasks (sending e-mail) until stopped."""
+    """Run background tasks (sending e-mail) until stopped, and the scheduled jobs (mojo,
+    digests) once per day or week: several workers still run each period's jobs once."""
     _setup_django()
+    import threading
+
     from django.core.management import call_command
 
-    call_command("db_worker", "--interval", "2", *argv)
+    from ladle.jobs.schedule import run_forever
+
+    stop = threading.Event()
+    scheduler = threading.Thread(target=run_forever, args=(stop,), daemon=True, name="scheduler")
+    scheduler.start()
+    try:
+        call_command("db_worker", "--interval", "2", *argv)
+    finally:
+        stop.set()
     return 0
 
 

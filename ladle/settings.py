@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "ladle.search",
     "ladle.api",
     "ladle.legacy",
+    "ladle.jobs",
     "ninja",
     "django_tasks",
     "django_tasks_db",

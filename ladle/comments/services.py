@@ -389,3 +389,21 @@ def refresh_mojo(*, member: User, now=None) -> Mojo:
     )
     member.mojo, member.mojo_comment_count = mojo.value, mojo.rated_comments
     return mojo
+
+
+def refresh_all_mojo(*, now=None) -> int:
+    """The daily refresh: every member whose mojo may have moved with the window (they have a
+    mojo, which may expire, or a comment inside the window). Returns how many changed."""
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    since = now - timedelta(days=mojo_rules().window_days + 1)
+    members = User.objects.filter(Q(mojo__isnull=False) | Q(comments__created_at__gte=since))
+    changed = 0
+    for member_id in members.distinct().values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            member = User.objects.select_for_update().get(pk=member_id)
+            before = (member.mojo, member.mojo_comment_count)
+            mojo = refresh_mojo(member=member, now=now)
+            changed += before != (mojo.value, mojo.rated_comments)
+    return changed

@@ -22,7 +22,7 @@ DOMAIN_LAYERS = [
     ["ladle.comments"],
     ["ladle.polls"],
     ["ladle.boxes", "ladle.api"],
-    ["ladle.legacy"],
+    ["ladle.legacy", "ladle.jobs"],
 ]
 PAGE_MODULES = ("views", "forms", "feeds", "urls", "templatetags", "admin", "context_processors")
 ENTRY_POINTS = ("ladle.cli", "ladle.urls", "ladle.settings", "ladle.wsgi", "ladle.demo")
