@@ -3,6 +3,7 @@ from django.urls import include, path, register_converter
 
 from ladle.api.api import api
 from ladle.moderation import views as moderation
+from ladle.site.views import site_settings
 
 
 class IdConverter:
@@ -36,6 +37,7 @@ urlpatterns = [
         moderation.dismiss,
         name="moderation_dismiss",
     ),
+    path("settings/site/", site_settings, name="site_settings"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

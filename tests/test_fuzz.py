@@ -14,8 +14,10 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ladle.accounts.models import User
 from ladle.api.services import create_token
 from ladle.polls.services import create_poll
+from ladle.site.registry import EDITABLE
 from ladle.stories.forms import StoryForm
 from ladle.stories.services import submit_story
 from tests.conftest import make_comment, make_editor, make_member, make_section, make_story
@@ -75,6 +77,7 @@ FORMS = {
         "digest",
     ],
     "/settings/password/": ["old_password", "new_password1", "new_password2"],
+    "/settings/site/": [e.name for e in EDITABLE],
     "/settings/tokens/": ["name"],
     "/settings/tokens/{token}/revoke/": [],
     "/story/{story}/comments/new/": ["subject", "body", "markup", "preview", "post"],
@@ -135,7 +138,8 @@ def site():
     token, _ = create_token(member=member, name="fuzz")
     names = {"story": story.pk, "slug": story.slug, "queued": queued.pk, "poll": poll.pk}
     names["token"] = token.pk
-    readers = {"anonymous": None, "member": member, "editor": editor}
+    admin = make_member("Fuzz Admin", role=User.Role.ADMIN)
+    readers = {"anonymous": None, "member": member, "editor": editor, "admin": admin}
     return names, readers
 
 
@@ -150,7 +154,7 @@ def _url(template: str, names: dict, member) -> str:
     return template.format(**names, name=getattr(member, "username", "Fuzz Member"))
 
 
-@pytest.mark.parametrize("reader", ["anonymous", "member", "editor"])
+@pytest.mark.parametrize("reader", ["anonymous", "member", "editor", "admin"])
 def test_no_form_or_page_answers_hostile_input_with_a_server_error(site, reader):
     names, readers = site
     client = _client(readers[reader])

@@ -5,6 +5,8 @@ from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from ladle.site.values import value
+
 
 def reader_of(request):
     """The member logged in on this request, or a `Visitor`."""
@@ -35,6 +37,7 @@ class ReaderTimeZoneMiddleware:
 
     def __call__(self, request):
         zone_name = getattr(request.user, "time_zone", "") if hasattr(request, "user") else ""
+        zone_name = zone_name or value("time_zone")  # the site's zone, as its administrator set it
         if zone_name:
             try:
                 timezone.activate(zoneinfo.ZoneInfo(zone_name))

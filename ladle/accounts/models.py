@@ -12,6 +12,7 @@ from django.utils import formats, timezone
 
 from ladle.lib.display import AgeSort, Display, RatingSort
 from ladle.lib.ranking import Mojo, MojoRules, Trust, trust_level
+from ladle.site.values import value
 
 from . import names
 
@@ -36,7 +37,13 @@ TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezone
 
 def mojo_rules() -> MojoRules:
     """The site's mojo window and trust thresholds (docs/rules.md, *Mojo and trust*)."""
-    return MojoRules(**settings.LADLE_MOJO)  # type: ignore[arg-type]  # names checked by tests
+    return MojoRules(
+        window_days=value("mojo_window_days"),
+        window_comments=value("mojo_window_comments"),
+        trusted_at=value("mojo_trusted_at"),
+        untrusted_below=value("mojo_untrusted_below"),
+        min_rated_comments=value("mojo_min_rated_comments"),
+    )
 
 
 class MemberManager(UserManager):

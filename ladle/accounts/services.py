@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,6 +15,7 @@ from ladle.moderation.services import checked_reason, log_action
 from ladle.notifications.mail import queue_email
 from ladle.notifications.services import notify
 from ladle.search.indexing import index_member
+from ladle.site.values import value
 
 from . import limits
 from .models import PostingRecord, User
@@ -43,11 +43,11 @@ def send_confirmation_email(*, user: User, base_url: str) -> None:
     context = {
         "user": user,
         "link": base_url + confirmation_path(user),
-        "site_name": settings.LADLE_SITE_NAME,
+        "site_name": value("site_name"),
     }
     queue_email(
         to=user.email,
-        subject=f"Confirm your e-mail address for {settings.LADLE_SITE_NAME}",
+        subject=f"Confirm your e-mail address for {value('site_name')}",
         body=render_to_string("accounts/email/confirm.txt", context),
     )
 
@@ -60,7 +60,7 @@ def sign_up(*, name: str, email: str, password: str, ip: str | None, base_url: s
     An address that already has an account gets a mail saying so and no new account (None):
     the page answers the same either way.
     """
-    allowed = settings.LADLE_SIGNUPS_PER_IP_PER_DAY
+    allowed = value("signups_per_ip_per_day")
     # Counted atomically before anything is written: concurrent sign-ups from one address
     # cannot all see room for one more (accounts.limits).
     if ip and allowed and limits.hit(f"signup:{ip}", window=timedelta(days=1)) > allowed:
@@ -89,11 +89,11 @@ def _send_already_registered(*, email: str, base_url: str) -> None:
         "member": member,
         "login": base_url + reverse("accounts:login"),
         "reset": base_url + reverse("accounts:password_reset"),
-        "site_name": settings.LADLE_SITE_NAME,
+        "site_name": value("site_name"),
     }
     queue_email(
         to=email,
-        subject=f"You already have an account at {settings.LADLE_SITE_NAME}",
+        subject=f"You already have an account at {value('site_name')}",
         body=render_to_string("accounts/email/already_registered.txt", context),
     )
 
@@ -164,7 +164,7 @@ def suspend_member(*, member: User, moderator, reason: str, days: int | None) ->
             member=member,
             text=member.suspension_refusal(now),
             url=member.get_absolute_url(),
-            email_subject=f"Your account at {settings.LADLE_SITE_NAME} is suspended",
+            email_subject=f"Your account at {value('site_name')} is suspended",
             email_body=member.suspension_refusal(now),
         )
     return member

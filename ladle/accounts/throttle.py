@@ -11,7 +11,6 @@ import contextlib
 import contextvars
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.utils import formats, timezone
 
 from ladle.lib.throttle import ThrottleRules, judge
 from ladle.notifications.services import alert_moderators
+from ladle.site.values import value
 
 from .models import PostingRecord, User
 
@@ -46,7 +46,13 @@ def paused():
 
 
 def throttle_rules() -> ThrottleRules:
-    return ThrottleRules(**settings.LADLE_THROTTLE)  # type: ignore[arg-type]  # names checked by tests
+    return ThrottleRules(
+        comments=value("throttle_comments"),
+        stories=value("throttle_stories"),
+        window_minutes=value("throttle_window_minutes"),
+        first_lock_minutes=value("throttle_first_lock_minutes"),
+        suspend_at_minutes=value("throttle_suspend_at_minutes"),
+    )
 
 
 def take_turn(member, kind: str) -> None:

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -15,6 +14,7 @@ from ladle.moderation.models import MemberNote
 from ladle.moderation.pages import act
 from ladle.notifications.mail import site_url
 from ladle.notifications.services import mark_inbox_read
+from ladle.site.values import value
 from ladle.stories.models import Story
 
 from . import services
@@ -62,7 +62,7 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         # Django's view names the site after the request's host; the site has a name.
-        return {**super().get_context_data(**kwargs), "site_name": settings.LADLE_SITE_NAME}
+        return {**super().get_context_data(**kwargs), "site_name": value("site_name")}
 
 
 def member(request, name: str):

@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class CommentsConfig(AppConfig):
     name = "ladle.comments"
     label = "comments"
+
+    def ready(self):
+        from ladle.site.services import settings_changed
+
+        settings_changed.connect(_threshold_moved, dispatch_uid="comments.threshold")
+
+
+def _threshold_moved(sender, names, **kwargs):
+    if "hide_threshold" in names:
+        from .services import rehide_all
+
+        rehide_all()

@@ -8,6 +8,7 @@ from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
 from django.urls import reverse
 
 from ladle.lib.ranking import format_score
+from ladle.site.values import value
 
 from . import rules
 
@@ -215,7 +216,7 @@ class Comment(models.Model):
 
     def can_be_edited_by(self, user, now) -> bool:
         """The author may edit within the edit window while nobody has replied."""
-        window = timedelta(minutes=settings.LADLE_COMMENT_EDIT_MINUTES)
+        window = timedelta(minutes=value("comment_edit_minutes"))
         return (
             user.is_authenticated
             and user.pk == self.author_id

@@ -1,10 +1,10 @@
 """The site's rating rules, read from settings (docs/rules.md: every number is a site default)."""
 
-from django.conf import settings
+from ladle.site.values import value
 
 
 def rating_labels() -> dict[int, str]:
-    return dict(sorted(settings.LADLE_RATING_LABELS.items()))
+    return dict(sorted(value("rating_labels").items()))
 
 
 def rating_choices(*, may_hide: bool) -> list[tuple[int, str]]:
@@ -21,11 +21,11 @@ def highest_rating() -> int:
 
 
 def hide_threshold() -> float:
-    return settings.LADLE_HIDE_THRESHOLD
+    return value("hide_threshold")
 
 
 def large_thread() -> int:
-    return settings.LADLE_LARGE_THREAD
+    return value("large_thread")
 
 
 # The longest comment body accepted, in characters, on every form and the API (docs/rules.md).

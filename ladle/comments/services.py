@@ -13,7 +13,6 @@ already holds the database's write lock from its first statement):
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -26,6 +25,7 @@ from ladle.lib.ranking import Mojo, RatedComment, Trust, compute_mojo, mean_scor
 from ladle.moderation.services import checked_reason, log_action, resolve_flags
 from ladle.notifications.services import alert_moderators, notify_reply
 from ladle.search.indexing import index_comment, mark_hidden
+from ladle.site.values import value
 from ladle.stories.models import Story
 
 from . import rules
@@ -106,13 +106,13 @@ def _check_links(author, body_html: str) -> None:
     *Abuse control*): spammers sign up to post links."""
     if author.is_editor:
         return
-    new_until = author.date_joined + timedelta(days=settings.LADLE_NEW_MEMBER_DAYS)
-    allowed = settings.LADLE_NEW_MEMBER_LINKS
+    new_until = author.date_joined + timedelta(days=value("new_member_days"))
+    allowed = value("new_member_links")
     if timezone.now() < new_until and body_html.count("<a ") > allowed:
         raise ValidationError(
             {
                 "body": f"New members may put at most {allowed} links in a comment, for their "
-                f"first {settings.LADLE_NEW_MEMBER_DAYS} days."
+                f"first {value('new_member_days')} days."
             }
         )
 
@@ -407,3 +407,18 @@ def refresh_all_mojo(*, now=None) -> int:
             mojo = refresh_mojo(member=member, now=now)
             changed += before != (mojo.value, mojo.rated_comments)
     return changed
+
+
+def rehide_all() -> None:
+    """The hide threshold changed: every story's hidden count, its rendered thread and the
+    search index's hidden flags follow it (an administrator's rare change; it reads every
+    comment once)."""
+    from ladle.search.indexing import set_hidden_comments
+
+    for story in Story.objects.filter(comments__isnull=False).distinct().iterator():
+        with transaction.atomic():
+            story = _lock_story(story.pk)
+            _recount(story)
+    shown = Comment.objects.shown().exclude(state=Comment.State.REMOVED)
+    public = shown.not_hidden_from(PUBLIC).values("pk")
+    set_hidden_comments(shown.exclude(pk__in=public).values_list("pk", flat=True))

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from ladle.site.values import value
+
 from .tasks import send_email
 
 UNSUBSCRIBE_SALT = "ladle.notifications.unsubscribe"
@@ -54,7 +56,7 @@ def queue_email(*, to: str, subject: str, body: str, member=None, kind: str = ""
         link = unsubscribe_url(member, kind)
         body = (
             f"{body.rstrip()}\n\n-- \nYou get this because of your settings on "
-            f"{settings.LADLE_SITE_NAME}. To stop these messages: {link}\n"
+            f"{value('site_name')}. To stop these messages: {link}\n"
         )
         headers["List-Unsubscribe"] = f"<{link}>"
     send_email.enqueue(to=[to], subject=subject, body=body, headers=headers)

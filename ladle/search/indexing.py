@@ -115,3 +115,10 @@ def mark_hidden(*, hidden: list[int], public: list[int]) -> None:
     for ids, flag in ((hidden, True), (public, False)):
         if ids:
             SearchEntry.objects.filter(kind=Kind.COMMENT, object_id__in=ids).update(hidden=flag)
+
+
+def set_hidden_comments(hidden_ids) -> None:
+    """Exactly these comments are hidden from an ordinary reader (after the threshold moved)."""
+    entries = SearchEntry.objects.filter(kind=Kind.COMMENT)
+    entries.filter(hidden=True).update(hidden=False)
+    entries.filter(object_id__in=list(hidden_ids)).update(hidden=True)

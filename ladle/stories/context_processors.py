@@ -1,4 +1,4 @@
-from django.conf import settings
+from ladle.site.values import value
 
 
 def site(request):
@@ -10,4 +10,4 @@ def site(request):
             return 0
         return user.notifications.filter(read_at__isnull=True).count()
 
-    return {"site_name": settings.LADLE_SITE_NAME, "unread_notifications": unread}
+    return {"site_name": value("site_name"), "unread_notifications": unread}

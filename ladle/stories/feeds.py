@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.utils.feedgenerator import Atom1Feed
 from ladle.accounts.models import User
 from ladle.accounts.names import name_key
 from ladle.comments.models import Comment
+from ladle.site.values import value
 
 from .models import Section, Story, Topic
 
@@ -21,13 +21,13 @@ class StoryFeed(Feed):
     """Published stories, newest first; each item is the story's intro."""
 
     def title(self, obj=None):
-        return settings.LADLE_SITE_NAME
+        return value("site_name")
 
     def link(self, obj=None):
         return reverse("stories:front_page")
 
     def description(self, obj=None):
-        return f"The newest stories on {settings.LADLE_SITE_NAME}."
+        return f"The newest stories on {value('site_name')}."
 
     def stories(self, obj):
         return Story.objects.published().on_front_page()
@@ -59,7 +59,7 @@ class SectionFeed(StoryFeed):
         return get_object_or_404(Section, slug=slug)
 
     def title(self, section):
-        return f"{section.name} · {settings.LADLE_SITE_NAME}"
+        return f"{section.name} · {value('site_name')}"
 
     def link(self, section):
         return section.get_absolute_url()
@@ -76,7 +76,7 @@ class TopicFeed(StoryFeed):
         return get_object_or_404(Topic, slug=slug)
 
     def title(self, topic):
-        return f"Topic: {topic.name} · {settings.LADLE_SITE_NAME}"
+        return f"Topic: {topic.name} · {value('site_name')}"
 
     def link(self, topic):
         return topic.get_absolute_url()
@@ -93,7 +93,7 @@ class DiaryFeed(StoryFeed):
         return get_object_or_404(User, name_key=name_key(name))
 
     def title(self, member):
-        return f"{member.shown_name}’s diary · {settings.LADLE_SITE_NAME}"
+        return f"{member.shown_name}’s diary · {value('site_name')}"
 
     def link(self, member):
         return reverse("stories:diary", args=[member.username])
@@ -127,7 +127,7 @@ class CommentFeed(Feed):
         return discussion.story.get_absolute_url()
 
     def description(self, discussion):
-        return f"The discussion of “{discussion.story.title}” on {settings.LADLE_SITE_NAME}."
+        return f"The discussion of “{discussion.story.title}” on {value('site_name')}."
 
     def items(self, discussion):
         return (

@@ -20,6 +20,7 @@ from ladle.lib import queue as queue_rules
 from ladle.moderation.services import checked_reason, log_action, resolve_flags
 from ladle.notifications.services import notify
 from ladle.search.indexing import index_story
+from ladle.site.values import value
 
 from .models import (
     DIARY_SECTION_SLUG,
@@ -212,7 +213,7 @@ def submit_story(
     _write_text(story, title=title, intro=intro, body=body)
     if edit_queue:
         story.status = Story.Status.EDIT_QUEUE
-        story.edit_queue_until = now + timedelta(hours=settings.LADLE_EDIT_QUEUE_HOURS)
+        story.edit_queue_until = now + timedelta(hours=value("edit_queue_hours"))
     else:
         story.status = Story.Status.VOTING
     with transaction.atomic():
@@ -260,7 +261,7 @@ def _active_members() -> int:
 
 
 def queue_thresholds() -> tuple[int, int]:
-    rules = (settings.LADLE_QUEUE_POST_AT, settings.LADLE_QUEUE_HIDE_AT)
+    rules = (value("queue_post_at"), value("queue_hide_at"))
     active = _active_members() if any(str(r).strip().endswith("%") for r in rules) else 0
     return queue_rules.threshold(rules[0], active), queue_rules.threshold(rules[1], active)
 
@@ -375,9 +376,7 @@ def decide_queued_story(*, story: Story, editor, action: str) -> Story:
             _hide(story, reason=reason)
         elif action == "send_back":
             story.status = Story.Status.EDIT_QUEUE
-            story.edit_queue_until = timezone.now() + timedelta(
-                hours=settings.LADLE_EDIT_QUEUE_HOURS
-            )
+            story.edit_queue_until = timezone.now() + timedelta(hours=value("edit_queue_hours"))
             notify(
                 member=story.author,
                 url=story.get_absolute_url(),

@@ -16,6 +16,7 @@ ROOT = Path(ladle.__file__).parent
 # Domain layers, lowest first. An app listed twice is an error; one missing fails the test.
 DOMAIN_LAYERS = [
     ["ladle.lib"],
+    ["ladle.site"],
     ["ladle.moderation", "ladle.notifications", "ladle.search"],
     ["ladle.accounts"],
     ["ladle.stories"],

@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -13,12 +12,13 @@ from django.utils.formats import date_format
 from ladle.accounts.models import User
 from ladle.accounts.names import name_key
 from ladle.comments.following import attach_new_counts
+from ladle.site.values import value
 
 from ..models import Section, Story, Topic
 
 
 def _page(request, queryset, number):
-    per_page = request.user.stories_per_page or settings.LADLE_STORIES_PER_PAGE
+    per_page = request.user.stories_per_page or value("stories_per_page")
     paginator = Paginator(queryset, per_page)
     try:
         page = paginator.page(number)

@@ -1,0 +1,87 @@
+"""Site settings an administrator edits in the site: stored in the database, read on every
+request (so another worker process sees a change at once), each change logged."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from ladle.accounts.models import User
+from ladle.comments.services import rate_comment
+from ladle.site.forms import SiteSettingsForm
+from ladle.site.models import SettingChange
+from tests.conftest import client_for, make_comment, make_editor, make_member, make_story
+
+
+def make_admin():
+    return make_member("Site Admin", role=User.Role.ADMIN)
+
+
+def current_form() -> dict:
+    """The settings form as the page fills it in (with the site's own limits: the tests'
+    relaxed ones are beyond what the form accepts)."""
+    form = SiteSettingsForm()
+    return {name: field.initial for name, field in form.fields.items()}
+
+
+@pytest.mark.django_db
+def test_only_administrators_reach_the_settings_page():
+    assert Client().get("/settings/site/").status_code == 302
+    assert client_for(make_member()).get("/settings/site/").status_code == 403
+    assert client_for(make_editor()).get("/settings/site/").status_code == 403
+    assert client_for(make_admin()).get("/settings/site/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_bad_values_are_refused_beside_their_field_with_the_text_kept(site_limits):
+    client = client_for(make_admin())
+    response = client.post(
+        "/settings/site/", {**current_form(), "stories_per_page": "0", "queue_post_at": "lots"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "id_stories_per_page_error" in page and "id_queue_post_at_error" in page
+    assert 'value="lots"' in page
+    assert not SettingChange.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_site_name_and_rating_labels_change_at_once_and_are_logged(site_limits):
+    admin = make_admin()
+    client = client_for(admin)
+    labels = "Bury\nAwful\nMeh\nFine\nGood\nSuperb"
+    form = {**current_form(), "site_name": "The Harbour Gazette", "rating_labels": labels}
+    assert client.post("/settings/site/", form).status_code == 302
+    assert "<title>" in (page := Client().get("/").content.decode())
+    assert "The Harbour Gazette" in page
+    story = make_story()
+    make_comment(story)
+    assert "Superb" in client_for(make_member()).get(story.get_absolute_url()).content.decode()
+    logged = client.get("/settings/site/").content.decode()
+    assert "site_name" in logged and "The Harbour Gazette" in logged and admin.username in logged
+    assert set(SettingChange.objects.values_list("name", flat=True)) == {
+        "site_name",
+        "rating_labels",
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_changed_hide_threshold_holds_on_the_next_request_in_another_worker(site_limits):
+    story = make_story()
+    comment = make_comment(story, subject="Middling", body="So-so.")
+    rate_comment(comment=comment, rater=make_member(), value=2)  # score 2.0: shown
+    assert "So-so." in Client().get(story.get_absolute_url()).content.decode()
+    client_for(make_admin()).post("/settings/site/", {**current_form(), "hide_threshold": "2.5"})
+
+    seen = {}
+
+    def another_worker():  # its own database connection, nothing shared in memory
+        seen["page"] = Client().get(story.get_absolute_url()).content.decode()
+        connection.close()
+
+    worker = threading.Thread(target=another_worker)
+    worker.start()
+    worker.join()
+    assert "So-so." not in seen["page"]
+    assert "1 hidden" in seen["page"]
