@@ -3,16 +3,13 @@
 import sys
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from ladle.legacy.base import AlreadyImported, ImportRefused
+from ladle.legacy.command import run_import
 from ladle.legacy.report import Progress
 from ladle.legacy.scoop import ScoopImport
 from ladle.legacy.sources import DumpFile, MySQLDatabase
-from ladle.lib.mysqldump import DumpError
 
 
 class Command(BaseCommand):
@@ -51,19 +48,4 @@ class Command(BaseCommand):
         importer = ScoopImport(
             source, progress, zone_name=options["time_zone"], merge=options["merge"]
         )
-        try:
-            report = importer.run()
-        except AlreadyImported as done:
-            progress.close()
-            self.stdout.write(str(done))
-            return
-        except (ImportRefused, DumpError) as error:
-            progress.close()
-            raise CommandError(f"{error}\nNothing was imported.") from error
-        progress.close()
-        text = report.text()
-        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-        target = Path(options["report"] or settings.DATA_DIR / f"import-scoop-{stamp}.txt")
-        target.write_text(text)
-        self.stdout.write(text)
-        self.stdout.write(f"This report is also in {target}")
+        run_import(self, progress, importer.run, kind="scoop", report_path=options["report"])

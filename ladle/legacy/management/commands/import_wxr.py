@@ -4,12 +4,11 @@ import hashlib
 import sys
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from ladle.legacy.base import AlreadyImported, ImportRefused
+from ladle.legacy.base import ImportRefused
+from ladle.legacy.command import run_import
 from ladle.legacy.report import Progress
 from ladle.legacy.wordpress import WordPressImport
 
@@ -40,18 +39,9 @@ class Command(BaseCommand):
             importer = WordPressImport(
                 str(path), progress, zone_name=options["time_zone"], merge=options["merge"]
             )
-            report = importer.run(digest)
-        except AlreadyImported as done:
-            progress.close()
-            self.stdout.write(str(done))
-            return
         except ImportRefused as error:
             progress.close()
             raise CommandError(f"{error}\nNothing was imported.") from error
-        progress.close()
-        text = report.text()
-        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-        target = Path(options["report"] or settings.DATA_DIR / f"import-wxr-{stamp}.txt")
-        target.write_text(text)
-        self.stdout.write(text)
-        self.stdout.write(f"This report is also in {target}")
+        run_import(
+            self, progress, lambda: importer.run(digest), kind="wxr", report_path=options["report"]
+        )
