@@ -45,7 +45,6 @@ def _this_request_sees(names: list[str]) -> None:
     """The rest of this request reads the new values too (listeners recompute with them)."""
     from .values import _this_request
 
-    current = _this_request.get()
-    if current is not None:
-        _this_request.set({**current, **dict(SiteSetting.objects.filter(name__in=names)
-                                             .values_list("name", "value"))})  # fmt: skip
+    holder = _this_request.get()
+    if holder is not None:
+        holder.values = None  # read again, with the new values, when next asked

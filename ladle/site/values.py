@@ -1,6 +1,7 @@
 """Reading a site setting: the administrator's value if there is one, else the default.
 
-Within a request the administrators' values are read once (`SiteSettingsMiddleware`), so a
+Within a request the administrators' values are read once, when first needed
+(`SiteSettingsMiddleware`), so a
 change made in one worker process is what the next request in any process sees; outside a
 request (the worker, a command) each read asks the database. Nothing is kept between requests.
 """
@@ -13,7 +14,21 @@ from django.conf import settings
 from .models import SiteSetting
 from .registry import BY_NAME, Editable
 
-_this_request: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+
+class _RequestValues:
+    """The administrators' values for one request, read when first asked for (a page that
+    reads no setting costs no query)."""
+
+    def __init__(self):
+        self.values: dict | None = None
+
+    def get(self) -> dict:
+        if self.values is None:
+            self.values = dict(SiteSetting.objects.values_list("name", "value"))
+        return self.values
+
+
+_this_request: contextvars.ContextVar[_RequestValues | None] = contextvars.ContextVar(
     "ladle_site_settings", default=None
 )
 
@@ -26,10 +41,10 @@ def default(editable: Editable) -> Any:
 
 def stored() -> dict[str, Any]:
     """The administrators' values (of this request, when in one)."""
-    values = _this_request.get()
-    if values is None:
-        values = dict(SiteSetting.objects.values_list("name", "value"))
-    return values
+    holder = _this_request.get()
+    if holder is None:
+        return dict(SiteSetting.objects.values_list("name", "value"))
+    return holder.get()
 
 
 def value(name: str) -> Any:
@@ -44,13 +59,14 @@ def value(name: str) -> Any:
 
 
 class SiteSettingsMiddleware:
-    """Read the administrators' values once per request (one query) and use them throughout."""
+    """Read the administrators' values at most once per request (one query, on first use) and
+    use them throughout."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _this_request.set(dict(SiteSetting.objects.values_list("name", "value")))
+        token = _this_request.set(_RequestValues())
         try:
             return self.get_response(request)
         finally:
