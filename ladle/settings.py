@@ -233,6 +233,8 @@ LADLE_RATING_LABELS = {
     4: "Good",
     5: "Excellent",
 }
+LADLE_HIDE_RATING_BY = "trusted"  # or "editors": who may give the 0 ("hide") rating
+LADLE_ARCHIVE_DAYS = 0  # stories older than this take no more comments; 0: never
 LADLE_HIDE_THRESHOLD = 1.0  # a comment whose mean is below this is hidden
 LADLE_LARGE_THREAD = 200  # above this many visible comments, the "large thread" display applies
 LADLE_MOJO = {

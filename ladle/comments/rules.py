@@ -12,6 +12,14 @@ def rating_choices(*, may_hide: bool) -> list[tuple[int, str]]:
     return [(v, label) for v, label in rating_labels().items() if v > 0 or may_hide]
 
 
+def may_hide(reader) -> bool:
+    """Whether `reader` may give the 0 ("hide") rating: trusted members and staff, or staff
+    only, as the site chose."""
+    if value("hide_rating_by") == "editors":
+        return reader.is_editor
+    return reader.is_trusted
+
+
 def lowest_rating() -> int:
     return min(v for v in rating_labels() if v > 0)
 

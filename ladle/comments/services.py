@@ -291,10 +291,10 @@ def _check_rating(*, comment: Comment, rater, trusted: bool, value: int | None =
     if refusal := comment.rating_refusal(rater, trusted=trusted):
         raise PermissionDenied(refusal)
     if value is not None:
-        allowed = dict(rules.rating_choices(may_hide=trusted))
+        allowed = dict(rules.rating_choices(may_hide=rules.may_hide(rater)))
         if value not in allowed:
             if value in dict(rules.rating_choices(may_hide=True)):
-                raise PermissionDenied("Only trusted members may give the hide rating.")
+                raise PermissionDenied("You may not give the hide rating.")
             raise ValidationError({"value": "Choose one of the ratings offered."})
 
 

@@ -18,7 +18,7 @@ from ladle.lib.tree import Thread
 
 from .models import Comment, Rating
 from .preferences import ReaderChoices, reader_choices
-from .rules import large_thread, rating_choices
+from .rules import large_thread, may_hide, rating_choices
 
 
 @dataclass
@@ -178,7 +178,7 @@ def annotate(
     trusted = reader.is_trusted
     zone = timezone.get_current_timezone()
     now = timezone.now()
-    menus = _rating_menus(rating_choices(may_hide=trusted))
+    menus = _rating_menus(rating_choices(may_hide=may_hide(reader)))
     author_urls: dict[int, str] = {}
     story_prefix: dict[int, str] = {}
     shown = []

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.views.decorators.http import require_http_methods
 
+from ladle.accounts.models import User
 from ladle.comments.models import Comment
 from ladle.stories.models import Story
 
@@ -72,7 +73,13 @@ def queue(request):
         key = ("comment", flag.comment_id) if flag.comment_id else ("story", flag.story_id)
         grouped[key].append(flag)  # type: ignore[index]
     items = sorted(grouped.items(), key=lambda item: (-len(item[1]), item[1][0].created_at))
-    return render(request, "moderation/queue.html", {"items": items})
+    # Members suspended until a moderator lifts it (the post throttle does that) wait here too.
+    suspended = User.objects.filter(suspended_at__isnull=False, suspended_until__isnull=True)
+    return render(
+        request,
+        "moderation/queue.html",
+        {"items": items, "suspended": suspended.order_by("-suspended_at")},
+    )
 
 
 @login_required

@@ -22,6 +22,8 @@ def _field(editable: Editable) -> forms.Field:
         )
     if editable.kind == "float":
         return forms.FloatField(min_value=editable.low, max_value=editable.high, **common)
+    if editable.kind == "choice":
+        return forms.ChoiceField(choices=editable.choices, **common)
     if editable.kind == "zone":
         zones = sorted(zoneinfo.available_timezones())
         return forms.ChoiceField(choices=[(z, z) for z in zones], **common)

@@ -9,11 +9,13 @@ class Editable:
     name: str
     label: str
     group: str
-    kind: str  # "text", "int", "float", "threshold" (a number or a percentage), "zone", "labels"
+    # "text", "int", "float", "threshold" (a number or a percentage), "zone", "labels", "choice"
+    kind: str
     default: str  # where the default lives: a Django setting, "LADLE_MOJO.window_days" for a key
     low: float | None = None
     high: float | None = None
     help: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
 
 
 EDITABLE = [
@@ -26,6 +28,9 @@ EDITABLE = [
              help="One per line, from 0 (hide) up: 'Hide', 'Worthless', ... 'Excellent'."),
     Editable("hide_threshold", "Hide comments whose mean is below", "Ratings", "float",
              "LADLE_HIDE_THRESHOLD", 0, 5),
+    Editable("hide_rating_by", "Who may give the hide rating (0)", "Ratings", "choice",
+             "LADLE_HIDE_RATING_BY",
+             choices=(("trusted", "Trusted members and staff"), ("editors", "Staff only"))),
     Editable("large_thread", "A large thread has more comments than", "Ratings", "int",
              "LADLE_LARGE_THREAD", 10, 100000),
     Editable("mojo_window_days", "Mojo counts comments of the last ... days", "Mojo", "int",
@@ -38,6 +43,8 @@ EDITABLE = [
              "LADLE_MOJO.untrusted_below", 0, 5),
     Editable("mojo_min_rated_comments", "Trust needs at least ... rated comments", "Mojo",
              "int", "LADLE_MOJO.min_rated_comments", 1, 1000),
+    Editable("archive_days", "Stories take no more comments after ... days (0: never)",
+             "Comments", "int", "LADLE_ARCHIVE_DAYS", 0, 36500),
     Editable("comment_edit_minutes", "Authors may edit a comment for ... minutes", "Comments",
              "int", "LADLE_COMMENT_EDIT_MINUTES", 0, 1440),
     Editable("queue_post_at", "The queue publishes at", "The queue", "threshold",

@@ -1,5 +1,7 @@
 """Sections, topics and stories: what the magazine publishes."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -8,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from ladle.lib.markup import count_words, render
+from ladle.site.values import value
 
 
 class Section(models.Model):
@@ -236,9 +239,18 @@ class Story(models.Model):
 
     @property
     def accepts_comments(self) -> bool:
-        return self.comment_status == self.CommentStatus.OPEN and (
-            self.is_published() or self.is_queued()
+        return (
+            self.comment_status == self.CommentStatus.OPEN
+            and (self.is_published() or self.is_queued())
+            and not self.is_archived()
         )
+
+    def is_archived(self, now=None) -> bool:
+        """Older than the site's archive age (docs/rules.md): read-only from then on."""
+        days = value("archive_days")
+        if not days or self.published_at is None or self.status != self.Status.PUBLISHED:
+            return False
+        return self.published_at < (now or timezone.now()) - timedelta(days=days)
 
     @property
     def shows_comments(self) -> bool:

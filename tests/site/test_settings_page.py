@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from ladle.accounts.models import User
 from ladle.comments.services import rate_comment
@@ -85,3 +86,50 @@ def test_a_changed_hide_threshold_holds_on_the_next_request_in_another_worker(si
     worker.join()
     assert "So-so." not in seen["page"]
     assert "1 hidden" in seen["page"]
+
+
+@pytest.mark.django_db
+def test_an_archive_age_makes_old_stories_read_only(site_limits):
+    from datetime import timedelta
+
+    from ladle.stories.models import Story
+
+    old = make_story("Old news")
+    Story.objects.filter(pk=old.pk).update(published_at=timezone.now() - timedelta(days=40))
+    fresh = make_story("Fresh news")
+    client_for(make_admin()).post("/settings/site/", {**current_form(), "archive_days": 30})
+    member = client_for(make_member())
+    body = {"subject": "Late", "body": "A late word.", "markup": "markdown"}
+    assert (
+        'name="body"'
+        not in member.get(Story.objects.get(pk=old.pk).get_absolute_url()).content.decode()
+    )
+    assert member.post(f"/story/{old.pk}/comments/new/", body).status_code == 403
+    assert member.post(f"/story/{fresh.pk}/comments/new/", body).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_hide_rating_can_be_kept_for_staff(site_limits):
+    story = make_story()
+    comment = make_comment(story)
+    trusted = make_member("Trusted One", mojo=4.5, mojo_comment_count=12)
+    rate = f"{comment.get_absolute_url()}rate/"
+    client_for(make_admin()).post(
+        "/settings/site/", {**current_form(), "hide_rating_by": "editors"}
+    )
+    assert client_for(trusted).post(rate, {"value": 0}).status_code == 403
+    assert client_for(make_editor()).post(rate, {"value": 0}).status_code == 302
+    page = client_for(trusted).get(story.get_absolute_url()).content.decode()
+    assert '<option value="0"' not in page
+
+
+@pytest.mark.django_db
+def test_members_the_throttle_suspended_wait_in_the_moderation_queue(site_limits):
+    from ladle.accounts.models import User
+
+    member = make_member("Too Fast")
+    User.objects.filter(pk=member.pk).update(
+        suspended_at=timezone.now(), suspension_reason="posting too fast"
+    )
+    page = client_for(make_editor()).get("/moderation/queue/").content.decode()
+    assert "Too Fast" in page and "/user/Too%20Fast/lift/" in page
