@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.template import loader
 
 from . import limits
@@ -47,7 +48,8 @@ class SignUpForm(HoneypotMixin):
 
     def clean_name(self):
         name = self.cleaned_data["name"]
-        if User.objects.filter(name_key=name_key(name)).exists():
+        key = name_key(name)
+        if User.objects.filter(Q(name_key=key) | Q(display_key=key)).exists():
             raise ValidationError("That name is taken, or reads like one that is.")
         return name
 
@@ -170,10 +172,11 @@ class ProfileForm(forms.ModelForm):
             del self.fields["moderator_alerts"]
 
     def clean_display_name(self):
-        """A display name may not read like another member's name (impersonation)."""
+        """A display name may not read like another member's name or display name."""
         shown = self.cleaned_data["display_name"].strip()
         if shown:
+            key = name_key(shown)
             others = User.objects.exclude(pk=self.instance.pk)
-            if others.filter(name_key=name_key(shown)).exists():
+            if others.filter(Q(name_key=key) | Q(display_key=key)).exists():
                 raise ValidationError("That reads like another member's name; choose another.")
         return shown

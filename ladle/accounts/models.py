@@ -75,6 +75,9 @@ class User(AbstractUser):
     signup_ip = models.GenericIPAddressField(null=True, blank=True)
 
     display_name = models.CharField(max_length=60, blank=True)
+    # The display name as a reader reads it (`names.name_key`), so no one shows a name that
+    # reads like another member's name or display name.
+    display_key = models.CharField(max_length=180, blank=True, db_index=True, editable=False)
     bio = models.TextField(blank=True, max_length=4000)
     homepage = models.URLField(blank=True)
     signature = models.CharField(max_length=160, blank=True)
@@ -159,9 +162,12 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         # The key follows the name on every save that writes the name.
         self.name_key = names.name_key(self.username)
+        self.display_key = names.name_key(self.display_name) if self.display_name else ""
         fields = kwargs.get("update_fields")
         if fields is not None and "username" in fields:
             kwargs["update_fields"] = {*fields, "name_key"}
+        if fields is not None and "display_name" in fields:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "display_key"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

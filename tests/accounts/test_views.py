@@ -108,6 +108,25 @@ def test_a_display_name_may_not_read_like_another_members_name(client):
     assert member.display_name == ""
 
 
+def test_display_names_may_not_read_like_each_other_or_a_new_members_name(client):
+    first = make_member()
+    profile = {"stories_per_page": 8, "default_markup": "markdown", "digest": "never",
+               "comment_display": "threaded", "comment_rating_sort": "highest",
+               "comment_age_sort": "oldest", "large_thread_display": "threaded",
+               "hidden_comments": "until_rated", "time_zone": ""}  # fmt: skip
+    response = client_for(first).post(
+        "/settings/profile/", {**profile, "display_name": "The Harbourmaster"}
+    )
+    assert response.status_code == 302
+    second = make_member()
+    response = client_for(second).post(
+        "/settings/profile/", {**profile, "display_name": "THE HARBOURMASTER"}
+    )
+    assert "reads like another member" in response.content.decode()
+    response = client.post("/signup/", {**SIGNUP, "name": "The Harbourmaster"})
+    assert "reads like one that is" in response.content.decode()
+
+
 def test_log_in_finds_a_name_however_it_is_cased(client):
     make_member("Émile")
     response = client.post("/login/", {"username": "ÉMILE", "password": PASSWORD})
