@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from ladle.api.services import create_token
 from ladle.comments.services import post_comment, rate_comment, remove_comment
-from ladle.stories.models import Story
+from ladle.stories.models import Section, Story
 from ladle.stories.services import decide_queued_story, submit_story
 from tests.conftest import client_for, main_of, make_editor, make_member, make_section
 from tests.conftest import make_story as _make_story
@@ -67,6 +67,20 @@ def build() -> Site:
         ),
         "hidden_by_admin": make_story("[hidden_by_admin]", section=news, editor=editor),
     }
+    # Sections with their own rules (docs/rules.md, *Sections*).
+    members_only = make_section("Members Only")
+    editors_only = make_section("Editors Only")
+    quiet = make_section("Quiet Comments")
+    Section.objects.filter(pk=members_only.pk).update(
+        read_stories="members", read_comments="members"
+    )
+    Section.objects.filter(pk=editors_only.pk).update(
+        read_stories="editors", read_comments="editors"
+    )
+    Section.objects.filter(pk=quiet.pk).update(read_comments="members")
+    stories["members_only"] = make_story("[members_only]", section=members_only, editor=editor)
+    stories["editors_only"] = make_story("[editors_only]", section=editors_only, editor=editor)
+    stories["quiet"] = make_story("[quiet]", section=quiet, editor=editor)
     queued = submit_story(author=author, title="[queued]", intro=WORD, section=news)
     dumped = submit_story(author=author, title="[dumped]", intro=WORD, section=news)
     stories |= {"queued": queued, "dumped": dumped}
@@ -91,6 +105,9 @@ def build() -> Site:
     comments["queued-one"] = comment(queued, "queued-one")
     comments["adminhidden-one"] = comment(stories["hidden_by_admin"], "adminhidden-one")
     comments["dumped-one"] = comment(dumped, "dumped-one")
+    comments["membersonly-one"] = comment(stories["members_only"], "membersonly-one")
+    comments["editorsonly-one"] = comment(stories["editors_only"], "editorsonly-one", by=editor)
+    comments["quiet-one"] = comment(stories["quiet"], "quiet-one")
     # The community hides two comments; the trusted "until rated" reader rated only the first.
     rate_comment(comment=comments["hidden-one"], rater=editor, value=0)
     rate_comment(comment=comments["hidden-one"], rater=readers["trusted_until_rated"], value=1)
@@ -128,36 +145,42 @@ def build() -> Site:
 
 # What each reader may read, from docs/rules.md. Staff read every story; a story's author
 # reads their own in every state; everyone reads published and voting stories.
+# Sections: members read "members_only" (stories and comments) and the comments of "quiet",
+# whose stories everyone reads; only staff read "editors_only".
+PUBLIC_STORIES = {"published", "queued", "published_after_queue", "quiet"}
+MEMBER_STORIES = PUBLIC_STORIES | {"members_only"}
 READABLE_STORIES = {
-    "anonymous": {"published", "queued", "published_after_queue"},
-    "author": {"published", "queued", "dumped", "published_after_queue"},
-    "staff": {
-        "published",
-        "draft",
-        "scheduled",
-        "hidden_by_admin",
-        "queued",
-        "dumped",
-        "published_after_queue",
-    },
+    "anonymous": PUBLIC_STORIES,
+    "member": MEMBER_STORIES,
+    "author": MEMBER_STORIES | {"dumped"},
+    "staff": MEMBER_STORIES | {"draft", "scheduled", "hidden_by_admin", "dumped", "editors_only"},
 }
 PUBLIC_COMMENTS = {"plain-one", "queued-one"}
+MEMBER_COMMENTS = PUBLIC_COMMENTS | {"membersonly-one", "quiet-one"}
 VISIBLE_COMMENTS = {
     "anonymous": PUBLIC_COMMENTS,
-    "member": PUBLIC_COMMENTS,
+    "member": MEMBER_COMMENTS,
     # Authors see their own hidden comment, and what hangs below it.
-    "author": PUBLIC_COMMENTS | {"hidden-one", "reply-one", "reply-two", "dumped-one"},
+    "author": MEMBER_COMMENTS | {"hidden-one", "reply-one", "reply-two", "dumped-one"},
     # "Until rated": the hidden comment they rated is gone with its replies; the other stays.
-    "trusted_until_rated": PUBLIC_COMMENTS | {"hidden-two"},
-    "trusted_always": PUBLIC_COMMENTS | {"hidden-one", "reply-one", "reply-two", "hidden-two"},
-    "trusted_never": PUBLIC_COMMENTS,
-    "staff": PUBLIC_COMMENTS
-    | {"hidden-one", "reply-one", "reply-two", "hidden-two", "adminhidden-one", "dumped-one"},
+    "trusted_until_rated": MEMBER_COMMENTS | {"hidden-two"},
+    "trusted_always": MEMBER_COMMENTS | {"hidden-one", "reply-one", "reply-two", "hidden-two"},
+    "trusted_never": MEMBER_COMMENTS,
+    "staff": MEMBER_COMMENTS
+    | {
+        "hidden-one",
+        "reply-one",
+        "reply-two",
+        "hidden-two",
+        "adminhidden-one",
+        "dumped-one",
+        "editorsonly-one",
+    },
 }
 
 
 def readable_stories(reader: str) -> set[str]:
-    return READABLE_STORIES.get(reader, READABLE_STORIES["anonymous"])
+    return READABLE_STORIES.get(reader, READABLE_STORIES["member"])
 
 
 def client_of(site: Site, reader: str) -> Client:
@@ -353,7 +376,29 @@ def hotlist_pages(site, reader):
     return {n for n, s in site.stories.items() if f'href="{s.get_absolute_url()}"' in page}
 
 
+PUBLISHED = {"published", "published_after_queue", "members_only", "editors_only", "quiet"}
+
+
+def section_listings(site, reader):
+    """Every section's page and the front page (both list published stories)."""
+    client = client_of(site, reader)
+    pages = [client.get("/").content.decode()]
+    pages += [client.get(s.get_absolute_url()).content.decode() for s in Section.objects.all()]
+    page = "".join(pages)
+    return {n for n, s in site.stories.items() if f'href="{s.get_absolute_url()}"' in page}
+
+
+def section_feeds(site, reader):
+    client = client_of(site, reader)
+    feeds = [client.get("/feeds/rss/").content.decode()]
+    feeds += [client.get(f"/section/{s.slug}/rss/").content.decode() for s in Section.objects.all()]
+    text = "".join(feeds)
+    return {n for n, s in site.stories.items() if f"{s.get_absolute_url()}<" in text}
+
+
 STORY_PATHS = [
+    section_listings,
+    section_feeds,
     story_addresses,
     story_histories,
     api_stories,
@@ -370,6 +415,8 @@ def test_every_story_read_path_shows_each_reader_exactly_the_stories_they_may_re
         if path is hotlist_pages and reader == "anonymous":
             continue  # visitors keep no hotlist
         expected = readable_stories(reader)
-        if path is story_search:  # search finds published stories only
-            expected = expected & {"published", "published_after_queue"}
+        if path in (story_search, section_listings):  # published stories only
+            expected = expected & PUBLISHED
+        if path is section_feeds:  # feeds are read by programs that never log in
+            expected = READABLE_STORIES["anonymous"] & PUBLISHED
         assert path(site, reader) == expected, reader

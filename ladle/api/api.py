@@ -193,7 +193,8 @@ def list_stories(
 ):
     """Published stories, newest first, a page at a time (pass `next_cursor` on)."""
     stories = (
-        Story.objects.published()
+        Story.objects.readable_by(_reader(request))
+        .published()
         .select_related("section", "author")
         .prefetch_related("topics")
         .order_by("-published_at", "-id")
@@ -237,7 +238,7 @@ def list_comments(
     tree of replies or a flat list in thread order."""
     reader = _reader(request)
     story = get_object_or_404(Story.objects.readable_by(reader), pk=story_id)
-    if not story.shows_comments:
+    if not (story.shows_comments and story.section.comments_readable_by(reader)):
         return {"story": story.pk, "format": format, "count": 0, "comments": []}
     choices = ReaderChoices(
         options=ViewOptions(display=Display.NESTED),

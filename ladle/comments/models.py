@@ -31,17 +31,19 @@ class CommentQuerySet(models.QuerySet):
         """Comments that have a place in the thread `reader` sees, removed placeholders
         included: the one rule every read path asks (docs/rules.md, *Who reads what*).
 
-        The story must be readable by the reader and show its comments; editorial comments
+        The story must be readable by the reader, its section's comments readable by them,
+        and it must show its comments; editorial comments
         leave a story once it is published; a hidden comment that hides from this reader takes
         itself and every reply below it out (see `hides_q` and its twin
         `Comment.hides_from`).
         """
-        from ladle.stories.models import Story, readable_q
+        from ladle.stories.models import Story, access_levels, readable_q
 
         queued = [Story.Status.EDIT_QUEUE, Story.Status.VOTING]
         rows = (
             self.shown()
             .filter(readable_q(reader, "story__"))
+            .filter(story__section__read_comments__in=access_levels(reader))
             .exclude(story__comment_status=Story.CommentStatus.DISABLED)
             .filter(Q(editorial=False) | Q(story__status__in=queued))
         )

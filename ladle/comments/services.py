@@ -146,6 +146,11 @@ def post_comment(
         story = _lock_story(story.pk)
         if not story.accepts_comments:
             raise PermissionDenied("This story does not take new comments.")
+        section = story.section
+        if not section.comments_readable_by(author):
+            raise PermissionDenied("You cannot read this story's comments.")
+        if refusal := section.posting_refusal(author, "comments"):
+            raise PermissionDenied(refusal)
         if parent is not None:
             parent = Comment.objects.select_for_update().get(pk=parent.pk)
             replyable = Comment.objects.visible_to(author).filter(pk=parent.pk, story=story)

@@ -51,7 +51,7 @@ def _as_seen(comment: Comment, reader) -> ReaderComment:
 
 def permalink(request, story_pk: int, number: int):
     story = _story(request, story_pk)
-    if not story.shows_comments:
+    if not (story.shows_comments and story.section.comments_readable_by(request.user)):
         return redirect(story)
     comment, comments = _single(request, story, number)
     return render(

@@ -36,6 +36,9 @@ class Search:
     # but those in `hidden_ids`.
     hidden_mode: str = "include"
     hidden_ids: list[int] = field(default_factory=list)
+    # Sections whose stories (and polls), or whose comments, the reader may not read.
+    closed_story_sections: list[int] = field(default_factory=list)
+    closed_comment_sections: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -92,6 +95,12 @@ def _filters(search: Search) -> tuple[list[str], list]:
     elif search.hidden_mode == "exclude" and ids:
         where.append(f"(e.hidden = %s OR e.object_id NOT IN ({ids}))")
         params.append(False)
+    if search.closed_story_sections:
+        closed = ", ".join(str(int(i)) for i in search.closed_story_sections)
+        where.append(f"NOT (e.kind IN ('story', 'diary', 'poll') AND e.section_id IN ({closed}))")
+    if search.closed_comment_sections:
+        closed = ", ".join(str(int(i)) for i in search.closed_comment_sections)
+        where.append(f"NOT (e.kind = 'comment' AND e.section_id IN ({closed}))")
     if search.kinds:
         where.append("e.kind IN (" + ", ".join(["%s"] * len(search.kinds)) + ")")
         params.extend(search.kinds)

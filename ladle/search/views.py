@@ -2,6 +2,7 @@ from django.core.paginator import Page, Paginator
 from django.shortcuts import render
 
 from ladle.comments.models import hidden_search_exceptions
+from ladle.stories.models import Section, access_levels
 
 from . import query
 from .forms import SearchForm
@@ -42,6 +43,10 @@ def search(request):
                 newest_first=data["order"] == "newest",
             )
             search.hidden_mode, search.hidden_ids = hidden_search_exceptions(request.user)
+            levels = access_levels(request.user)
+            sections = Section.objects.values_list("pk", flat=True)
+            search.closed_story_sections = list(sections.exclude(read_stories__in=levels))
+            search.closed_comment_sections = list(sections.exclude(read_comments__in=levels))
             hits, total = query.run(search, offset=(number - 1) * PER_PAGE, limit=PER_PAGE)
             paginator = Paginator(_Hits(total), PER_PAGE)
             context.update(

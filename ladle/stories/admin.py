@@ -11,7 +11,10 @@ from .models import Section, Story, Topic
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "on_front_page", "position")
+    list_display = (
+        "name", "slug", "on_front_page", "position", "read_stories", "read_comments",
+        "post_stories", "post_comments",
+    )  # fmt: skip
     prepopulated_fields = {"slug": ("name",)}
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from ladle.accounts.models import User
+from ladle.accounts.models import User, Visitor
 from ladle.accounts.names import name_key
 from ladle.comments.models import Comment
 from ladle.site.values import value
@@ -15,6 +15,9 @@ from ladle.site.values import value
 from .models import Section, Story, Topic
 
 ITEMS = 20
+
+# Feeds are read by programs that never log in: what a visitor may read.
+PUBLIC = Visitor()
 
 
 class StoryFeed(Feed):
@@ -30,7 +33,7 @@ class StoryFeed(Feed):
         return f"The newest stories on {value('site_name')}."
 
     def stories(self, obj):
-        return Story.objects.published().on_front_page()
+        return Story.objects.readable_by(PUBLIC).published().on_front_page()
 
     def items(self, obj=None):
         return self.stories(obj).newest_first().select_related("author", "section")[:ITEMS]
@@ -68,7 +71,7 @@ class SectionFeed(StoryFeed):
         return section.description or f"Stories in {section.name}."
 
     def stories(self, section):
-        return Story.objects.published().in_section(section)
+        return Story.objects.readable_by(PUBLIC).published().in_section(section)
 
 
 class TopicFeed(StoryFeed):
@@ -85,7 +88,7 @@ class TopicFeed(StoryFeed):
         return f"Stories about {topic.name}."
 
     def stories(self, topic):
-        return Story.objects.published().filter(topics=topic)
+        return Story.objects.readable_by(PUBLIC).published().filter(topics=topic)
 
 
 class DiaryFeed(StoryFeed):
@@ -102,7 +105,7 @@ class DiaryFeed(StoryFeed):
         return f"Diary entries by {member.shown_name}."
 
     def stories(self, member):
-        return Story.objects.published().diary_of(member)
+        return Story.objects.readable_by(PUBLIC).published().diary_of(member)
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,8 @@ class WriteForm(forms.Form):
 
 class SubmitForm(WriteForm):
     section = IdChoiceField(
-        queryset=Section.objects.exclude(slug=DIARY_SECTION_SLUG),
+        # Only sections that take members' stories (docs/rules.md, *Sections*).
+        queryset=Section.objects.exclude(slug=DIARY_SECTION_SLUG).filter(post_stories="members"),
         required=False,
         empty_label="Choose a section",
     )

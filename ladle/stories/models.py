@@ -12,6 +12,16 @@ from django.utils.text import slugify
 from ladle.lib.markup import count_words, render
 from ladle.site.values import value
 
+ACCESS = [("everyone", "Everyone"), ("members", "Members"), ("editors", "Editors only")]
+POSTERS = [("members", "Members"), ("editors", "Editors only"), ("nobody", "Nobody (read-only)")]
+
+
+def access_levels(reader) -> list[str]:
+    """The section access levels `reader` has (docs/rules.md, *Sections*)."""
+    if reader.is_editor:
+        return ["everyone", "members", "editors"]
+    return ["everyone", "members"] if reader.is_member else ["everyone"]
+
 
 class Section(models.Model):
     name = models.CharField(max_length=80, unique=True)
@@ -19,6 +29,12 @@ class Section(models.Model):
     description = models.TextField(blank=True)
     # Front-page sections show their stories on the front page as well as on the section page.
     on_front_page = models.BooleanField(default=True)
+    # Who reads its stories and their comments, and who posts them (docs/rules.md, *Sections*):
+    # a members-only section, an editors-only one, a read-only archive.
+    read_stories = models.CharField(max_length=10, choices=ACCESS, default="everyone")
+    read_comments = models.CharField(max_length=10, choices=ACCESS, default="everyone")
+    post_stories = models.CharField(max_length=10, choices=POSTERS, default="members")
+    post_comments = models.CharField(max_length=10, choices=POSTERS, default="members")
     position = models.PositiveIntegerField(default=0, help_text="Sections are listed by this.")
 
     class Meta:
@@ -29,6 +45,21 @@ class Section(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("stories:section", args=[self.slug])
+
+    def stories_readable_by(self, reader) -> bool:
+        return self.read_stories in access_levels(reader)
+
+    def comments_readable_by(self, reader) -> bool:
+        return self.read_comments in access_levels(reader)
+
+    def posting_refusal(self, member, what: str) -> str:
+        """Why `member` may not post `what` ("stories" or "comments") here ("" if they may)."""
+        who = self.post_stories if what == "stories" else self.post_comments
+        if who == "nobody":
+            return f"{self.name} is read-only: it takes no new {what}."
+        if who == "editors" and not member.is_editor:
+            return f"Only editors post {what} in {self.name}."
+        return ""
 
 
 class Topic(models.Model):
@@ -86,7 +117,8 @@ def readable_q(reader, prefix: str = "") -> Q:
     """The one rule for who may read a story (docs/rules.md, *Who reads what*).
 
     Everyone reads published stories whose time has come and stories the community is voting
-    on; a story's author reads it in every state; editors read everything. `prefix` applies
+    on, in sections whose stories they may read; a story's author reads it in every state;
+    editors read everything. `prefix` applies
     the rule through a relation (`"story__"` from comments).
     """
     if reader.is_editor:
@@ -100,7 +132,7 @@ def readable_q(reader, prefix: str = "") -> Q:
         q(status=Story.Status.PUBLISHED, published_at__lte=now)
         | q(status=Story.Status.VOTING)
         | q(status=Story.Status.EDIT_QUEUE, edit_queue_until__lte=now)
-    )
+    ) & q(section__read_stories__in=access_levels(reader))
     if reader.is_authenticated:
         readable |= q(author=reader.pk)
     return readable
@@ -243,7 +275,15 @@ class Story(models.Model):
             self.comment_status == self.CommentStatus.OPEN
             and (self.is_published() or self.is_queued())
             and not self.is_archived()
+            and self.section.post_comments != "nobody"
         )
+
+    def comments_open_to(self, reader) -> bool:
+        """Whether `reader` finds a comment form here (visitors see one that asks them to log
+        in): the story takes comments and its section lets them post."""
+        if not self.accepts_comments:
+            return False
+        return not reader.is_authenticated or not self.section.posting_refusal(reader, "comments")
 
     def is_archived(self, now=None) -> bool:
         """Older than the site's archive age (docs/rules.md): read-only from then on."""
@@ -262,8 +302,10 @@ class Story(models.Model):
         return (
             reader.is_editor
             or (reader.is_authenticated and self.author_id == reader.pk)
-            or self.is_published(now)
-            or self.is_open_for_votes(now)
+            or (
+                (self.is_published(now) or self.is_open_for_votes(now))
+                and self.section.stories_readable_by(reader)
+            )
         )
 
     def can_be_edited_by(self, user) -> bool:

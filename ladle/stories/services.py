@@ -158,6 +158,8 @@ def write_diary_entry(
     if story is not None and story.author_id != author.pk:
         raise PermissionDenied("You can only edit your own diary.")
     if story is None:
+        if refusal := diary_section().posting_refusal(author, "stories"):
+            raise PermissionDenied(refusal)
         take_turn(author, "story")  # the post throttle; commits on its own, may refuse
     with transaction.atomic():
         if story is None:
@@ -207,6 +209,8 @@ def submit_story(
         raise PermissionDenied(refusal)
     if section.slug == DIARY_SECTION_SLUG:
         raise ValidationError({"section": "Diary entries go in your diary, not the queue."})
+    if refusal := section.posting_refusal(author, "stories"):
+        raise ValidationError({"section": refusal})
     take_turn(author, "story")  # the post throttle; commits on its own, may refuse
     now = timezone.now()
     story = Story(author=author, section=section, front_page=False, submitted_at=now)

@@ -2,6 +2,7 @@
 
 from django import template
 
+from ladle.accounts.models import Visitor
 from ladle.boxes.models import Box
 from ladle.comments.following import hotlist_stories
 from ladle.comments.models import Comment
@@ -22,7 +23,10 @@ def sidebar_boxes(context):
         filled["hotlist"] = hotlist_stories(user, limit=8)
     if Box.Kind.POLL in kinds:
         filled["poll"] = (
-            Poll.objects.filter(is_current=True, story__in=Story.objects.published())
+            Poll.objects.filter(
+                is_current=True,
+                story__in=Story.objects.readable_by(user or Visitor()).published(),
+            )
             .prefetch_related("answers")
             .select_related("story")
             .first()

@@ -49,7 +49,7 @@ def _listing(request, stories, number, **context):
 def front_page(request, page: int = 1):
     return _listing(
         request,
-        Story.objects.published().on_front_page(),
+        Story.objects.readable_by(request.user).published().on_front_page(),
         page,
         title=None,
         page_url_name="stories:front_page_paged",
@@ -60,7 +60,7 @@ def section(request, slug: str):
     section = get_object_or_404(Section, slug=slug)
     return _listing(
         request,
-        Story.objects.published().in_section(section),
+        Story.objects.readable_by(request.user).published().in_section(section),
         _page_number(request),
         feed_rss=reverse("stories:section_rss", args=[slug]),
         feed_atom=reverse("stories:section_atom", args=[slug]),
@@ -73,7 +73,7 @@ def topic(request, slug: str):
     topic = get_object_or_404(Topic, slug=slug)
     return _listing(
         request,
-        Story.objects.published().filter(topics=topic),
+        Story.objects.readable_by(request.user).published().filter(topics=topic),
         _page_number(request),
         feed_rss=reverse("stories:topic_rss", args=[slug]),
         feed_atom=reverse("stories:topic_atom", args=[slug]),
@@ -89,7 +89,11 @@ def archive(request, year: int, month: int):
         end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
     except (ValueError, OverflowError) as error:
         raise Http404("No such month.") from error
-    stories = Story.objects.published().filter(published_at__gte=start, published_at__lt=end)
+    stories = (
+        Story.objects.readable_by(request.user)
+        .published()
+        .filter(published_at__gte=start, published_at__lt=end)
+    )
     return _listing(
         request, stories, _page_number(request), title=f"Stories of {date_format(start, 'F Y')}"
     )
@@ -99,7 +103,7 @@ def diary(request, name: str):
     member = get_object_or_404(User, name_key=name_key(name))
     return _listing(
         request,
-        Story.objects.published().diary_of(member),
+        Story.objects.readable_by(request.user).published().diary_of(member),
         _page_number(request),
         feed_rss=reverse("stories:diary_rss", args=[member.username]),
         feed_atom=reverse("stories:diary_atom", args=[member.username]),

@@ -47,7 +47,12 @@ def submit(request):
 
 
 def queue(request):
-    voting = Story.objects.in_queue().select_related("section", "author").order_by("-submitted_at")
+    voting = (
+        Story.objects.readable_by(request.user)
+        .in_queue()
+        .select_related("section", "author")
+        .order_by("-submitted_at")
+    )
     own_editing = []
     if request.user.is_authenticated:
         own_editing = list(
@@ -71,7 +76,10 @@ def queue(request):
 
 def queued_story(request, pk: int):
     story = get_object_or_404(
-        Story.objects.select_related("section", "author").prefetch_related("topics"), pk=pk
+        Story.objects.readable_by(request.user)
+        .select_related("section", "author")
+        .prefetch_related("topics"),
+        pk=pk,
     )
     if not story.is_queued():
         if story.is_published():

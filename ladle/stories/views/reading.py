@@ -14,11 +14,11 @@ from .. import services
 from ..models import Hotlist, Story
 
 
-def _story_navigation(story: Story):
+def _story_navigation(story: Story, reader):
     """The nearest older and newer stories: in the same section, or the same author's diary."""
     if not story.is_published():
         return None, None
-    neighbours = Story.objects.published().in_section(story.section)
+    neighbours = Story.objects.readable_by(reader).published().in_section(story.section)
     if story.is_diary:
         neighbours = neighbours.filter(author=story.author_id)
     when = story.published_at
@@ -47,10 +47,12 @@ def story_context(request, story: Story) -> dict:
     member = request.user if request.user.is_authenticated else None
     new_since = services.record_visit(member=member, story=story) if member else None
     poll = _poll_for(story)
-    comments = page_thread(request, story, new_since=new_since) if story.shows_comments else None
+    shown = story.shows_comments and story.section.comments_readable_by(request.user)
+    comments = page_thread(request, story, new_since=new_since) if shown else None
     return {
         "story": story,
         "comments": comments,
+        "can_comment": shown and story.comments_open_to(request.user),
         "form": comment_form(story, reader=request.user),
         "poll": poll,
         "poll_can_vote": bool(poll)
@@ -73,7 +75,7 @@ def story(request, pk: int, slug: str = ""):
         return redirect("stories:queued_story", pk=story.pk)
     if slug != story.slug:
         return redirect(story, permanent=True)
-    older, newer = _story_navigation(story)
+    older, newer = _story_navigation(story, request.user)
     return render(
         request,
         "stories/story_detail.html",
