@@ -204,18 +204,17 @@ class ScoopImport:
 
     def _sections(self, small) -> None:
         known = base.known(Kind.SCOOP_SECTION)
-        # Scoop's section permissions: a section whose stories members post "to the section
-        # only" (autosec) stays off the front page. Other permissions have no equivalent.
-        perms = defaultdict(str)
+        # Scoop's section permissions, per group: {section: {group: "perm,perm,..."}}.
+        perms: dict[str, dict[str, str]] = defaultdict(dict)
         for row in small["section_perms"]:
-            if decoded(row["group_id"]) == "Users":
-                perms[decoded(row["section"])] = decoded(row["sect_perms"])
+            perms[decoded(row["section"])][decoded(row["group_id"])] = decoded(row["sect_perms"])
         new = []
         for position, row in enumerate(small["sections"]):
             name = decoded(row["section"])
             if name in known:
                 self.sections[name] = known[name]
                 continue
+            rules = self._section_rules(name, perms.get(name, {}))
             if name.lower() == "diary":
                 section = diary_section()
             else:
@@ -225,8 +224,8 @@ class ScoopImport:
                     defaults={
                         "name": plain(row["title"], 80) or name,
                         "description": plain(row["description"], 2000),
-                        "on_front_page": "autosec_post_stories" not in perms[name],
                         "position": 10 + position,
+                        **rules,
                     },
                 )
                 if not created:
@@ -235,11 +234,45 @@ class ScoopImport:
             new.append((name, section.pk))
             self.report.count("sections")
         remember(Kind.SCOOP_SECTION, new)
-        if any("hide_post_stories" in p or "deny_read" in p for p in perms.values()):
-            self.report.note(
-                "Some sections had Scoop permissions with no Ladle equivalent (hidden or "
-                "members-only sections); they are ordinary sections here."
+
+    def _section_rules(self, name: str, groups: dict[str, str]) -> dict:
+        """Scoop's per-group section permissions as the section's settings here: who reads
+        its stories and comments (the anonymous group, members, or only staff groups), who
+        posts. A section without rows keeps the defaults (everyone reads, members post).
+        "autosec" (members' stories go to the section only) keeps it off the front page."""
+        if not groups:
+            return {}
+        visitor, member = groups.get("Anonymous", ""), groups.get("Users", "")
+
+        def who_reads(perm: str) -> str:
+            if perm in visitor:
+                return "everyone"
+            return "members" if perm in member else "editors"
+
+        def who_posts(perms: tuple[str, ...]) -> str:
+            if any(p in member for p in perms):
+                return "members"
+            staff = ("Editors", "Admins", "Superuser")
+            return (
+                "editors"
+                if any(p in groups.get(g, "") for g in staff for p in perms)
+                else ("nobody")
             )
+
+        rules = {
+            "read_stories": who_reads("norm_read_stories"),
+            "read_comments": who_reads("norm_read_comments"),
+            "post_stories": who_posts(("norm_post_stories", "autosec_post_stories")),
+            "post_comments": who_posts(("norm_post_comments",)),
+            "on_front_page": "autosec_post_stories" not in member,
+        }
+        if "hide_post_stories" in member:
+            rules["post_stories"] = "editors"
+            self.report.repair(
+                "sections whose members' stories Scoop hid on posting: only editors post there",
+                name,
+            )
+        return rules
 
     def _section_for(self, name: str) -> int:
         if name not in self.sections:

@@ -385,3 +385,13 @@ def test_unknown_old_links_still_say_not_found(imported):
     assert Client().get("/story/2099/1/1/1/1").status_code == 404
     assert Client().get("/comments/2099/1/1/1/1/5").status_code == 404
     assert Client().get("/?op=displaystory;sid=nope").status_code == 200  # the front page
+
+
+def test_section_permissions_become_the_sections_settings(imported):
+    from ladle.stories.models import Section
+
+    adverts = Section.objects.get(slug="advertisements")  # Scoop hid members' posts there
+    assert (adverts.read_stories, adverts.post_stories) == ("everyone", "editors")
+    assert not Section.objects.get(slug="events").on_front_page  # "autosec": section only
+    politics = Section.objects.get(slug="politics")
+    assert (politics.read_stories, politics.post_comments) == ("everyone", "members")
