@@ -3,6 +3,8 @@ fit Ladle's rules, and the record of a finished run."""
 
 import re
 
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import connection
 from django.utils import timezone
 
@@ -81,6 +83,27 @@ def fitting_name(wanted: str, fallback: str, taken: set[str], report: Report) ->
         )
     taken.add(name_key(name))
     return name
+
+
+def taken_emails() -> set[str]:
+    """The e-mail addresses of every member here, lower case."""
+    return {e.lower() for e in User.objects.values_list("email", flat=True)}
+
+
+def fitting_email(wanted: str, placeholder: str, taken: set[str], report: Report, who: str) -> str:
+    """`wanted` if it is a usable address nobody here has; else `placeholder` (an `.invalid`
+    address), reported. Adds the address to `taken`."""
+    email = (wanted or "").strip()
+    try:
+        EmailValidator()(email)
+    except ValidationError:
+        email = ""
+    if not email or email.lower() in taken:
+        why = "shares an e-mail address with another member" if email else "had no usable e-mail"
+        report.repair(f"members whose address {why}: given a placeholder (.invalid) address", who)
+        email = placeholder
+    taken.add(email.lower())
+    return email
 
 
 def finish(source: str, file_name: str, digest: str | None, started, report: Report) -> None:

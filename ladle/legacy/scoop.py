@@ -24,9 +24,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
+from django.core.validators import URLValidator
 from django.db import connection, transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -51,9 +50,11 @@ from .base import (
     ImportRefused,
     check_site,
     finish,
+    fitting_email,
     fitting_name,
     refresh_statistics,
     remember,
+    taken_emails,
     taken_names,
 )
 from .bulk import Stage, batched, insert_rows
@@ -95,7 +96,6 @@ RATING_SORTS = {
 HIDING_CHOICES = {"no": "never", "untilrating": "until_rated", "yes": "always"}
 REMOVED_SUBJECT = "(Comment Deleted)"
 _CRYPT = re.compile(r"[./0-9A-Za-z]{11}\Z")
-_EMAIL = EmailValidator()
 _URL = URLValidator(schemes=["http", "https"])
 
 
@@ -311,7 +311,7 @@ class ScoopImport:
             if int(key) >= 0:  # -1: the anonymous member, found again when needed
                 self.members[int(key)] = MemberPlace(pk, names.get(pk, ""))
         taken = taken_names()
-        emails = {e for e in User.objects.values_list(Lower("email"), flat=True)}
+        emails = taken_emails()
         prefs: dict[int, dict[str, str]] = defaultdict(dict)
         for row in small["userprefs"]:
             prefs[row["uid"]][decoded(row["prefname"])] = decoded(row["prefvalue"])
@@ -338,20 +338,8 @@ class ScoopImport:
     def _member(self, row, nick: str, taken: set[str], emails: set[str], earliest) -> User:
         uid = row["uid"]
         name = fitting_name(nick, f"member {uid}", taken, self.report)
-        email = decoded(row["realemail"]).strip()
-        try:
-            _EMAIL(email)
-        except ValidationError:
-            email = ""
-        if not email or email.lower() in emails:
-            why = (
-                "shares an e-mail address with another member" if email else "had no usable e-mail"
-            )
-            self.report.repair(
-                f"members whose address {why}: given a placeholder (.invalid) address", nick
-            )
-            email = f"scoop-member-{uid}@moved.invalid"
-        emails.add(email.lower())
+        placeholder = f"scoop-member-{uid}@moved.invalid"
+        email = fitting_email(decoded(row["realemail"]), placeholder, emails, self.report, nick)
         group = decoded(row["perm_group"])
         passwd = decoded(row["passwd"])
         unactivated = row.get("is_new_account") == 1 and (

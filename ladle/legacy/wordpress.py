@@ -9,7 +9,6 @@ they gave, so their comments keep it. Pingbacks, trackbacks and comments WordPre
 approved are counted and left out.
 """
 
-import html
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -17,12 +16,8 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import nh3
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
 from django.db import transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -36,18 +31,19 @@ from .base import (
     ImportRefused,
     check_site,
     finish,
+    fitting_email,
     fitting_name,
     refresh_statistics,
     remember,
+    taken_emails,
     taken_names,
 )
 from .models import OldKey
 from .report import Progress, Report
 from .threads import OldComment, ThreadPlacer
+from .transform import plain
 
 Kind = OldKey.Kind
-_EMAIL = EmailValidator()
-_SPACES = re.compile(r"\s+")
 _BLOCK = re.compile(
     r"^\s*<(p|div|ul|ol|li|blockquote|h[1-6]|table|pre|hr|dl|figure|!--)\b", re.IGNORECASE
 )
@@ -77,13 +73,6 @@ def paragraphs(text: str) -> str:
     return "\n".join(out)
 
 
-def _plain(text: str | None, limit: int) -> str:
-    text = text or ""
-    if "<" in text:
-        text = nh3.clean(text, tags=set())
-    return _SPACES.sub(" ", html.unescape(text)).strip()[:limit]
-
-
 def _gmt(value: str | None) -> datetime | None:
     try:
         moment = datetime.strptime((value or "").strip(), "%Y-%m-%d %H:%M:%S")
@@ -110,7 +99,7 @@ class WordPressImport:
         self.posts = base.known(Kind.WP_POST)
         self.threads = ThreadPlacer(self.report)
         self.taken = taken_names()
-        self.emails = {e for e in User.objects.values_list(Lower("email"), flat=True)}
+        self.emails = taken_emails()
         self.new_stories: list[int] = []
         self.new_members: list[int] = []
         try:
@@ -209,16 +198,10 @@ class WordPressImport:
         self.report.count("members (authors; they set a password by e-mail reset)")
 
     def _member(self, wanted: str, email: str, display_name: str) -> User:
-        name = fitting_name(_plain(wanted, 200), "member", self.taken, self.report)
-        email = (email or "").strip()
-        try:
-            _EMAIL(email)
-        except ValidationError:
-            email = ""
-        if not email or email.lower() in self.emails:
-            email = f"wp-{len(self.emails)}-{slugify(name) or 'member'}@moved.invalid"
-        self.emails.add(email.lower())
-        member = User(username=name, email=email, display_name=_plain(display_name, 60))
+        name = fitting_name(plain(wanted, 200), "member", self.taken, self.report)
+        placeholder = f"wp-{len(self.emails)}-{slugify(name) or 'member'}@moved.invalid"
+        email = fitting_email(email, placeholder, self.emails, self.report, name)
+        member = User(username=name, email=email, display_name=plain(display_name, 60))
         member.set_unusable_password()
         return member
 
@@ -240,8 +223,8 @@ class WordPressImport:
         section, created = Section.objects.get_or_create(
             slug=slugify(slug)[:80] or "category",
             defaults={
-                "name": _plain(f.get("wp:cat_name"), 80) or slug,
-                "description": _plain(f.get("wp:category_description"), 2000),
+                "name": plain(f.get("wp:cat_name"), 80) or slug,
+                "description": plain(f.get("wp:category_description"), 2000),
             },
         )
         self.sections[slug] = section.pk
@@ -264,7 +247,7 @@ class WordPressImport:
             return None
         if slug not in self.topics:
             topic, created = Topic.objects.get_or_create(
-                slug=slugify(slug)[:80] or "tag", defaults={"name": _plain(name, 80) or slug}
+                slug=slugify(slug)[:80] or "tag", defaults={"name": plain(name, 80) or slug}
             )
             self.topics[slug] = topic.pk
             remember(Kind.WP_TOPIC, [(slug, topic.pk)])
@@ -307,7 +290,7 @@ class WordPressImport:
         when = _gmt(f.get("wp:post_date_gmt")) or self._local(f.get("wp:post_date"))
         content = paragraphs(f.get("content:encoded", ""))
         intro, body = self._split(content)
-        title = _plain(f.get("title"), 200) or "(untitled)"
+        title = plain(f.get("title"), 200) or "(untitled)"
         story = Story(
             title=title,
             slug=slugify(f.get("wp:post_name") or title)[:80] or "post",
@@ -388,7 +371,7 @@ class WordPressImport:
                     f"post {story.pk}, comment {f.get('wp:comment_id')}",
                 )
             text = paragraphs(f.get("wp:comment_content", ""))
-            words = _plain(text, 300).split()
+            words = plain(text, 300).split()
             subject = " ".join(words[:7]) + ("…" if len(words) > 7 else "")
             comments.append(
                 OldComment(

@@ -17,11 +17,11 @@ def log_action(*, moderator, action: str, target: str, reason: str, url: str = "
     )
 
 
-def checked_reason(reason: str, *, what: str = "the action") -> str:
-    """A moderator's reason: required (it is public) and short."""
+def checked_reason(reason: str, *, what: str = "the action", missing: str = "") -> str:
+    """A reason: required (a moderator's is public) and short."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": f"Say why {what}; the reason is public."})
+        raise ValidationError({"reason": missing or f"Say why {what}; the reason is public."})
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": f"Keep the reason under {REASON_MAX} characters."})
     return reason
@@ -31,13 +31,9 @@ def flag(*, flagger, reason: str, comment=None, story=None) -> Flag:
     """A member asks moderators to look at a comment or a story, saying why."""
     if not flagger.is_member:
         raise PermissionDenied("Only members with a confirmed e-mail address flag content.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(
-            {"reason": "Say what is wrong, so a moderator knows what to look at."}
-        )
-    if len(reason) > REASON_MAX:
-        raise ValidationError({"reason": f"Keep the reason under {REASON_MAX} characters."})
+    reason = checked_reason(
+        reason, missing="Say what is wrong, so a moderator knows where to look."
+    )
     try:
         with transaction.atomic():
             return Flag.objects.create(flagger=flagger, reason=reason, comment=comment, story=story)
