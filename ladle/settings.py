@@ -222,6 +222,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 LADLE_SITE_NAME = os.environ.get("LADLE_SITE_NAME", "Ladle")
+LADLE_SITE_TAGLINE = os.environ.get("LADLE_SITE_TAGLINE", "")
 LADLE_STORIES_PER_PAGE = 8
 LADLE_COMMENT_EDIT_MINUTES = 15
 # Ratings (docs/rules.md, *Ratings*): the labels name the scale; 0 is the trusted-only "hide".
@@ -271,6 +272,11 @@ LADLE_LOGIN_WINDOW_MINUTES = 15
 # Members in their first days may put only this many links in a comment.
 LADLE_NEW_MEMBER_DAYS = 7
 LADLE_NEW_MEMBER_LINKS = 2
+# Comments without an account (docs/rules.md, *Anonymous posting*): what new sections take
+# ("off", "held" for a moderator, "open"), and how many an address may post in an hour.
+LADLE_GUEST_COMMENTS = "off"
+LADLE_GUEST_COMMENTS_PER_HOUR = 3
+LADLE_GUEST_LINKS = 1
 
 LOGGING = {
     "version": 1,

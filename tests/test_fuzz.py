@@ -16,9 +16,11 @@ from hypothesis import strategies as st
 
 from ladle.accounts.models import User
 from ladle.api.services import create_token
+from ladle.comments.services import post_guest_comment
 from ladle.polls.services import create_poll
 from ladle.site.registry import EDITABLE
 from ladle.stories.forms import StoryForm
+from ladle.stories.models import Section
 from ladle.stories.services import submit_story
 from tests.conftest import make_comment, make_editor, make_member, make_section, make_story
 
@@ -80,8 +82,10 @@ FORMS = {
     "/settings/site/": [e.name for e in EDITABLE],
     "/settings/tokens/": ["name"],
     "/settings/tokens/{token}/revoke/": [],
-    "/story/{story}/comments/new/": ["subject", "body", "markup", "preview", "post"],
-    "/story/{story}/comments/1/reply/": ["subject", "body", "markup", "preview", "post"],
+    "/story/{story}/comments/new/": ["name", "subject", "body", "markup", "preview", "post"],
+    "/story/{story}/comments/1/reply/": ["name", "subject", "body", "markup", "website", "post"],
+    "/comments/held/{held}/approve/": [],
+    "/comments/held/{held}/reject/": ["reason"],
     "/story/{story}/comments/1/rate/": ["value", "withdraw"],
     "/story/{story}/comments/2/edit/": ["subject", "body"],
     "/story/{story}/comments/2/delete/": [],
@@ -127,6 +131,8 @@ PAGES = {
 @pytest.fixture
 def site():
     news = make_section("News")
+    Section.objects.filter(pk=news.pk).update(guest_comments="held")  # visitors comment too
+    news.refresh_from_db()
     editor = make_editor("Fuzz Editor")
     member = make_member("Fuzz Member")
     story = make_story("Fuzzed", section=news, editor=editor)
@@ -138,6 +144,9 @@ def site():
     token, _ = create_token(member=member, name="fuzz")
     names = {"story": story.pk, "slug": story.slug, "queued": queued.pk, "poll": poll.pk}
     names["token"] = token.pk
+    names["held"] = post_guest_comment(
+        story=story, name="Guest", subject="Held", body="Waits.", address="192.0.2.1"
+    ).pk
     admin = make_member("Fuzz Admin", role=User.Role.ADMIN)
     readers = {"anonymous": None, "member": member, "editor": editor, "admin": admin}
     return names, readers

@@ -5,13 +5,11 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.template import loader
 
 from . import limits
 from .middleware import client_ip
 from .models import User, validate_member_name
-from .names import name_key
 
 
 class HoneypotMixin(forms.Form):
@@ -48,8 +46,7 @@ class SignUpForm(HoneypotMixin):
 
     def clean_name(self):
         name = self.cleaned_data["name"]
-        key = name_key(name)
-        if User.objects.filter(Q(name_key=key) | Q(display_key=key)).exists():
+        if User.objects.reads_like(name).exists():
             raise ValidationError("That name is taken, or reads like one that is.")
         return name
 
@@ -174,9 +171,6 @@ class ProfileForm(forms.ModelForm):
     def clean_display_name(self):
         """A display name may not read like another member's name or display name."""
         shown = self.cleaned_data["display_name"].strip()
-        if shown:
-            key = name_key(shown)
-            others = User.objects.exclude(pk=self.instance.pk)
-            if others.filter(Q(name_key=key) | Q(display_key=key)).exists():
-                raise ValidationError("That reads like another member's name; choose another.")
+        if shown and User.objects.reads_like(shown).exclude(pk=self.instance.pk).exists():
+            raise ValidationError("That reads like another member's name; choose another.")
         return shown

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -50,6 +51,11 @@ class MemberManager(UserManager):
     def get_by_natural_key(self, username):
         return self.get(name_key=names.name_key(username))
 
+    def reads_like(self, name: str):
+        """Members whose name or display name reads like `name` (docs/rules.md, *Members*)."""
+        key = names.name_key(name)
+        return self.filter(Q(name_key=key) | Q(display_key=key))
+
 
 class User(AbstractUser):
     class Role(models.TextChoices):
@@ -73,6 +79,9 @@ class User(AbstractUser):
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     signup_ip = models.GenericIPAddressField(null=True, blank=True)
+    # The one inactive account that comments posted without an account are filed under
+    # (each shows the name its poster gave); it never logs in (`guest_member`).
+    is_guest = models.BooleanField(default=False, editable=False)
 
     display_name = models.CharField(max_length=60, blank=True)
     # The display name as a reader reads it (`names.name_key`), so no one shows a name that
@@ -154,6 +163,9 @@ class User(AbstractUser):
         constraints = [
             models.UniqueConstraint(Lower("username"), name="unique_member_name_ignoring_case"),
             models.UniqueConstraint(Lower("email"), name="unique_member_email_ignoring_case"),
+            models.UniqueConstraint(
+                fields=["is_guest"], condition=Q(is_guest=True), name="one_guest_member"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -17,7 +17,7 @@ from ladle.notifications.services import notify
 from ladle.search.indexing import index_member
 from ladle.site.values import value
 
-from . import limits
+from . import limits, names
 from .models import PostingRecord, User
 
 
@@ -189,3 +189,25 @@ def lift_suspension(*, member: User, moderator, reason: str) -> User:
         )
         notify(member=member, text="Your suspension was lifted: you may post again.", url="")
     return member
+
+
+def guest_member(name: str = "Guest") -> User:
+    """The inactive account that comments posted without an account are filed under, made
+    the first time one is needed (a site brought from Scoop has its anonymous member here).
+    It cannot log in; the comments show the names their posters gave."""
+    guest = User.objects.filter(is_guest=True).first()
+    if guest is not None:
+        return guest
+    taken = {key for key in User.objects.values_list("name_key", flat=True)}
+    candidate, n = name, 1
+    while names.name_key(candidate) in taken:
+        n += 1
+        candidate = f"{name} {n}"
+    guest = User(username=candidate, email="guest@guest.invalid", is_active=False, is_guest=True)
+    guest.set_unusable_password()
+    try:
+        with transaction.atomic():
+            guest.save(force_insert=True)
+    except IntegrityError:  # made by a concurrent first guest post
+        return User.objects.get(is_guest=True)
+    return guest

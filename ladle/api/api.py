@@ -153,7 +153,11 @@ def _comment(comment, parent_number: int | None) -> dict:
             if removed
             else comment.body_html
         ),
-        "author": _member(comment.author),
+        "author": (
+            {"name": comment.guest_name, "display_name": comment.guest_name, "url": ""}
+            if comment.guest_name
+            else _member(comment.author)
+        ),
         "created_at": comment.created_at,
         "edited": comment.edited_at is not None,
         "score": comment.score if comment.rating_count else None,

@@ -1,5 +1,7 @@
 from django import forms
 
+from ladle.accounts.forms import HoneypotMixin
+
 from .models import Comment
 from .services import SUBJECT_MAX
 
@@ -31,6 +33,28 @@ class CommentForm(forms.Form):
     )
 
 
+class GuestCommentForm(HoneypotMixin, CommentForm):
+    """The comment form for a reader without an account, where the section takes such
+    comments: a name to post under, and a field only bots fill."""
+
+    name = forms.CharField(
+        required=False,
+        label="Your name",
+        help_text="Shown with your comment, marked as posted without an account.",
+        widget=forms.TextInput(attrs={"size": 30, "autocomplete": "nickname"}),
+    )
+    field_order = ["name", "subject", "body", "markup"]
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        required=False,
+        max_length=300,
+        help_text="Public, on the moderation log.",
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
+
+
 class RemoveForm(forms.Form):
     reason = forms.CharField(
         required=False,
@@ -42,10 +66,12 @@ class RemoveForm(forms.Form):
 
 def comment_form(story, *args, reader=None, **kwargs) -> CommentForm:
     """The comment form; the editorial choice only exists while the story is queued. A
-    member's form starts in the format they chose (Markdown or plain text)."""
+    member's form starts in the format they chose (Markdown or plain text); a reader without
+    an account gets the guest form where the story takes their comments."""
     markup = getattr(reader, "default_markup", "") or Comment.Markup.MARKDOWN
     kwargs.setdefault("initial", {"markup": markup})
-    form = CommentForm(*args, **kwargs)
+    guest = reader is not None and not reader.is_authenticated and story.takes_guest_comments()
+    form = (GuestCommentForm if guest else CommentForm)(*args, **kwargs)
     if not story.is_queued():
         del form.fields["editorial"]
     return form

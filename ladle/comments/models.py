@@ -154,6 +154,9 @@ class Comment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
     )
+    # Set when the comment was posted without an account (the author is then the guest
+    # member): the name its poster gave, shown instead of a member's.
+    guest_name = models.CharField(max_length=40, blank=True, default="", db_default="")
     subject = models.CharField(max_length=50)
     body = models.TextField()
     markup = models.CharField(max_length=10, choices=Markup.choices, default=Markup.MARKDOWN)
@@ -202,6 +205,11 @@ class Comment(models.Model):
     @property
     def anchor(self) -> str:
         return f"c{self.number}"
+
+    @property
+    def author_name(self) -> str:
+        """The name the comment is shown under: its guest's, or its member's."""
+        return self.guest_name or self.author.shown_name
 
     @property
     def is_hidden(self) -> bool:
@@ -305,3 +313,41 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rater} rated #{self.comment_id}: {self.value}"
+
+
+class HeldComment(models.Model):
+    """A comment posted without an account in a section that holds such comments for a
+    moderator (docs/rules.md, *Anonymous posting*). It is not a comment until approved: no
+    reader, count, feed or search sees it. Approving posts it as a guest comment; rejecting
+    keeps it here, marked, for the record."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting for a moderator"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    story = models.ForeignKey("stories.Story", on_delete=models.CASCADE, related_name="+")
+    parent = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(max_length=40)
+    subject = models.CharField(max_length=50)
+    body = models.TextField()
+    markup = models.CharField(max_length=10, choices=Comment.Markup.choices)
+    body_html = models.TextField()
+    address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.OneToOneField(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} by {self.name} (held, {self.state})"

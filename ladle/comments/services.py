@@ -16,10 +16,13 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
+from ladle.accounts import limits
 from ladle.accounts.models import User, Visitor, mojo_rules
-from ladle.accounts.throttle import take_turn
+from ladle.accounts.services import guest_member
+from ladle.accounts.throttle import Throttled, take_turn
 from ladle.lib.markup import render
 from ladle.lib.ranking import Mojo, RatedComment, Trust, compute_mojo, mean_score
 from ladle.moderation.services import checked_reason, log_action, resolve_flags
@@ -29,7 +32,7 @@ from ladle.site.values import value
 from ladle.stories.models import Story
 
 from . import rules
-from .models import Comment, Rating
+from .models import Comment, HeldComment, Rating
 
 # Whom the search index and the counters are kept for: a reader who is not logged in.
 PUBLIC = Visitor()
@@ -143,48 +146,227 @@ def post_comment(
     _check_links(author, body_html)
     take_turn(author, "comment")  # the post throttle; commits on its own, may refuse
     with transaction.atomic():
-        story = _lock_story(story.pk)
-        if not story.accepts_comments:
-            raise PermissionDenied("This story does not take new comments.")
-        section = story.section
-        if not section.comments_readable_by(author):
-            raise PermissionDenied("You cannot read this story's comments.")
-        if refusal := section.posting_refusal(author, "comments"):
-            raise PermissionDenied(refusal)
-        if parent is not None:
-            parent = Comment.objects.select_for_update().get(pk=parent.pk)
-            replyable = Comment.objects.visible_to(author).filter(pk=parent.pk, story=story)
-            if not replyable.exists():
-                raise ValidationError("You can only reply to a comment that is shown to you.")
-        # An untrusted member's comment starts hidden: their mojo as its score (the lowest
-        # score when a carried-over standing left them untrusted without one), no ratings.
-        author_row = User.objects.get(pk=author.pk)
-        start_score = None
-        if author_row.trust is Trust.UNTRUSTED:
-            start_score = author_row.mojo if author_row.mojo is not None else 0.0
-        editorial = story.is_queued() and (editorial or bool(parent and parent.editorial))
-        story.last_comment_number += 1
-        comment = Comment(
-            editorial=editorial,
-            score=start_score,
+        return _add(
             story=story,
-            number=story.last_comment_number,
-            parent=parent,
-            depth=0 if parent is None else parent.depth + 1,
             author=author,
             subject=subject,
             body=body,
             markup=markup,
             body_html=body_html,
-            created_at=timezone.now(),
+            parent=parent,
+            editorial=editorial,
         )
-        comment.path = comment.path_below(parent)
-        comment.save(force_insert=True)
-        _recount(story, parent)
-        if parent is not None and Comment.objects.visible_to(parent.author).filter(pk=comment.pk):
-            notify_reply(comment)
-        _index(comment, story)
+
+
+def _add(
+    *,
+    story: Story,
+    author,
+    subject: str,
+    body: str,
+    markup: str,
+    body_html: str,
+    parent: Comment | None,
+    editorial: bool = False,
+    guest_name: str = "",
+    reader=None,
+) -> Comment:
+    """Number and insert a checked comment, then its counters, notification and search entry
+    (in the caller's transaction). `reader` is whose view the story and the parent must be in:
+    the author, or the public for a guest's comment."""
+    reader = reader or author
+    story = _lock_story(story.pk)
+    if not story.accepts_comments:
+        raise PermissionDenied("This story does not take new comments.")
+    section = story.section
+    if not section.comments_readable_by(reader):
+        raise PermissionDenied("You cannot read this story's comments.")
+    if not guest_name and (refusal := section.posting_refusal(author, "comments")):
+        raise PermissionDenied(refusal)
+    if parent is not None:
+        parent = Comment.objects.select_for_update().get(pk=parent.pk)
+        replyable = Comment.objects.visible_to(reader).filter(pk=parent.pk, story=story)
+        if not replyable.exists():
+            raise ValidationError("You can only reply to a comment that is shown to you.")
+    # An untrusted member's comment starts hidden: their mojo as its score (the lowest
+    # score when a carried-over standing left them untrusted without one), no ratings.
+    author_row = User.objects.get(pk=author.pk)
+    start_score = None
+    if not guest_name and author_row.trust is Trust.UNTRUSTED:
+        start_score = author_row.mojo if author_row.mojo is not None else 0.0
+    editorial = story.is_queued() and (editorial or bool(parent and parent.editorial))
+    story.last_comment_number += 1
+    comment = Comment(
+        editorial=editorial,
+        score=start_score,
+        story=story,
+        number=story.last_comment_number,
+        parent=parent,
+        depth=0 if parent is None else parent.depth + 1,
+        author=author,
+        guest_name=guest_name,
+        subject=subject,
+        body=body,
+        markup=markup,
+        body_html=body_html,
+        created_at=timezone.now(),
+    )
+    comment.path = comment.path_below(parent)
+    comment.save(force_insert=True)
+    _recount(story, parent)
+    if parent is not None and Comment.objects.visible_to(parent.author).filter(pk=comment.pk):
+        notify_reply(comment)
+    _index(comment, story)
     return comment
+
+
+# --- Comments without an account (docs/rules.md, *Anonymous posting*) -----------------------
+
+
+def check_guest_name(name: str) -> str:
+    """The name a guest gives: required, short, and not one that reads like a member's."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": "Give a name to post under."})
+    if len(name) > 40:
+        raise ValidationError(
+            {"name": f"A name may be at most 40 characters (it has {len(name)})."}
+        )
+    if User.objects.reads_like(name).exists():
+        raise ValidationError(
+            {"name": "That name belongs to a member. Log in to post as them, or choose another."}
+        )
+    return name
+
+
+def post_guest_comment(
+    *,
+    story: Story,
+    name: str,
+    subject: str,
+    body: str,
+    address: str | None,
+    parent: Comment | None = None,
+    markup: str = Comment.Markup.MARKDOWN,
+) -> "Comment | HeldComment":
+    """A reader without an account comments where the story's section takes such comments:
+    shown at once (a `Comment` under the guest member, with the given name) or held for a
+    moderator (a `HeldComment`). Each address may post only a few an hour."""
+    if not story.takes_guest_comments():
+        raise PermissionDenied("Log in to comment here.")
+    errors: dict[str, list[str]] = {}
+    for check in (lambda: check_guest_name(name), lambda: check_text(subject, body)):
+        try:
+            check()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    name, (subject, body) = check_guest_name(name), check_text(subject, body)
+    body_html = render(body, markup=markup)
+    allowed = value("guest_links")
+    if body_html.count("<a ") > allowed:
+        raise ValidationError(
+            {"body": f"A comment without an account may hold at most {allowed} links."}
+        )
+    if parent is not None and not Comment.objects.visible_to(PUBLIC).filter(
+        pk=parent.pk, story=story
+    ):
+        raise ValidationError("You can only reply to a comment that is shown to you.")
+    per_hour = value("guest_comments_per_hour")
+    if limits.hit(f"guest-comment:{address}", window=timedelta(hours=1)) > per_hour:
+        raise Throttled(
+            f"This address has posted {per_hour} comments without an account in the last hour, "
+            "the most it may. Try again later, or sign up. Your text is kept below.",
+            until=None,
+        )
+    now = timezone.now()
+    if story.section.guest_comments == "held":
+        held = HeldComment.objects.create(
+            story=story,
+            parent=parent,
+            name=name,
+            subject=subject,
+            body=body,
+            markup=markup,
+            body_html=body_html,
+            address=address,
+            created_at=now,
+        )
+        alert_moderators(
+            text=f"A comment by {name} (no account) on “{story.title}” waits for approval.",
+            url=reverse("moderation_queue"),
+        )
+        return held
+    with transaction.atomic():
+        return _add(
+            story=story,
+            author=guest_member(),
+            guest_name=name,
+            subject=subject,
+            body=body,
+            markup=markup,
+            body_html=body_html,
+            parent=parent,
+            reader=PUBLIC,
+        )
+
+
+def approve_held(*, held: HeldComment, moderator) -> Comment:
+    """A moderator lets a held comment in: it becomes a guest comment, numbered now."""
+    if not moderator.is_editor:
+        raise PermissionDenied("Only moderators approve held comments.")
+    with transaction.atomic():
+        held = HeldComment.objects.select_for_update().get(pk=held.pk)
+        if held.state != HeldComment.State.WAITING:
+            raise ValidationError("A moderator has already decided on this comment.")
+        comment = _add(
+            story=held.story,
+            author=guest_member(),
+            guest_name=held.name,
+            subject=held.subject,
+            body=held.body,
+            markup=held.markup,
+            body_html=held.body_html,
+            parent=held.parent,
+            reader=PUBLIC,
+        )
+        held.state, held.decided_by, held.decided_at = (
+            HeldComment.State.APPROVED, moderator, timezone.now()
+        )  # fmt: skip
+        held.comment = comment
+        held.save(update_fields=["state", "decided_by", "decided_at", "comment"])
+        log_action(
+            moderator=moderator,
+            action="approved a held comment",
+            target=f"“{held.subject}” by {held.name} (no account) on “{held.story.title}”",
+            reason="approved",
+            url=comment.get_absolute_url(),
+        )
+    return comment
+
+
+def reject_held(*, held: HeldComment, moderator, reason: str) -> HeldComment:
+    """A moderator keeps a held comment out, saying why on the moderation log."""
+    if not moderator.is_editor:
+        raise PermissionDenied("Only moderators reject held comments.")
+    reason = checked_reason(reason, what="the comment is rejected")
+    with transaction.atomic():
+        held = HeldComment.objects.select_for_update().get(pk=held.pk)
+        if held.state != HeldComment.State.WAITING:
+            raise ValidationError("A moderator has already decided on this comment.")
+        held.state, held.decided_by, held.decided_at = (
+            HeldComment.State.REJECTED, moderator, timezone.now()
+        )  # fmt: skip
+        held.save(update_fields=["state", "decided_by", "decided_at"])
+        log_action(
+            moderator=moderator,
+            action="rejected a held comment",
+            target=f"“{held.subject}” by {held.name} (no account) on “{held.story.title}”",
+            reason=reason,
+        )
+    return held
 
 
 def edit_comment(*, comment: Comment, editor, subject: str, body: str, now=None) -> Comment:

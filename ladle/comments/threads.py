@@ -187,7 +187,7 @@ def annotate(
             story_prefix[c.story_id] = reverse("comments:permalink", args=[c.story_id, 0])[:-2]
         prefix = story_prefix[c.story_id]
         if c.author_id not in author_urls:
-            author_urls[c.author_id] = c.author.get_absolute_url()
+            author_urls[c.author_id] = "" if c.guest_name else c.author.get_absolute_url()
         parent_number = numbers.get(c.parent_id) if c.parent_id is not None else None
         my_rating = ratings.get(c.pk)
         can_rate = c.can_be_rated_by(reader, trusted=trusted)
@@ -196,7 +196,7 @@ def annotate(
                 comment=c,
                 url=f"{prefix}{c.number}/",
                 number_text=str(c.number),
-                author_url=author_urls[c.author_id],
+                author_url="" if c.guest_name else author_urls[c.author_id],
                 parent_number=parent_number,
                 parent_url=f"{prefix}{parent_number}/" if parent_number else "",
                 shown_time=scoop_datetime(c.created_at, zone),

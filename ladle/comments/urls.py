@@ -6,6 +6,8 @@ app_name = "comments"
 
 urlpatterns = [
     path("comments/display/", views.set_display, name="set_display"),
+    path("comments/held/<id:pk>/approve/", views.held, {"decision": "approve"}, name="approve"),
+    path("comments/held/<id:pk>/reject/", views.held, {"decision": "reject"}, name="reject"),
     path("story/<id:story_pk>/comments/new/", views.post, name="post"),
     path("story/<id:story_pk>/comments/<id:number>/", views.permalink, name="permalink"),
     path("story/<id:story_pk>/comments/<id:number>/full/", views.fragment, name="fragment"),

@@ -4,14 +4,17 @@ Views parse the form, call a service and redirect after a successful POST. Error
 service land on the form beside their field, with the text the member wrote kept.
 """
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from ladle.accounts.middleware import client_ip
 from ladle.accounts.services import save_display_choice
 from ladle.form_actions import add_service_errors, redirect_back, run_form
 from ladle.moderation import services as moderation
@@ -20,8 +23,8 @@ from ladle.moderation.pages import act
 from ladle.stories.models import Story
 
 from . import rules, services
-from .forms import CommentForm, RemoveForm, comment_form
-from .models import Comment
+from .forms import CommentForm, GuestCommentForm, RejectForm, RemoveForm, comment_form
+from .models import Comment, HeldComment
 from .preferences import COOKIE, COOKIE_MAX_AGE, cookie_value, parse_options, reader_choices
 from .threads import ReaderComment, annotate, subthread
 
@@ -70,7 +73,8 @@ def post(request, story_pk: int, number: int | None = None):
         story, request.POST if request.method == "POST" else None, reader=request.user
     )
     preview_html = None
-    if request.method == "POST" and not request.user.is_authenticated:
+    guest = isinstance(form, GuestCommentForm)
+    if request.method == "POST" and not request.user.is_authenticated and not guest:
         return redirect_to_login(request.get_full_path())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -82,19 +86,32 @@ def post(request, story_pk: int, number: int | None = None):
             preview_html = services.preview(body=data["body"], markup=data["markup"])
         else:
             try:
-                comment = services.post_comment(
-                    story=story,
-                    author=request.user,
-                    parent=parent,
-                    subject=data["subject"],
-                    body=data["body"],
-                    markup=data["markup"],
-                    editorial=data.get("editorial", False),
-                )
+                if guest:
+                    posted = services.post_guest_comment(
+                        story=story,
+                        name=data["name"],
+                        parent=parent,
+                        subject=data["subject"],
+                        body=data["body"],
+                        markup=data["markup"],
+                        address=client_ip(request),
+                    )
+                else:
+                    posted = services.post_comment(
+                        story=story,
+                        author=request.user,
+                        parent=parent,
+                        subject=data["subject"],
+                        body=data["body"],
+                        markup=data["markup"],
+                        editorial=data.get("editorial", False),
+                    )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                return redirect(f"{story.get_absolute_url()}#{comment.anchor}")
+                if isinstance(posted, HeldComment):
+                    return render(request, "comments/comment_held.html", {"story": story})
+                return redirect(f"{story.get_absolute_url()}#{posted.anchor}")
     template = "comments/_reply_form.html" if is_htmx(request) else "comments/comment_form.html"
     return render(
         request,
@@ -307,7 +324,40 @@ def flag(request, story_pk: int, number: int):
         FlagForm(request.POST if request.method == "POST" else None),
         lambda data: moderation.flag(flagger=request.user, reason=data["reason"], comment=comment),
         heading=f"Flag comment #{comment.number} for a moderator",
-        about=f"“{comment.subject}” by {comment.author.shown_name}",
+        about=f"“{comment.subject}” by {comment.author_name}",
         button="Flag",
         back=f"{story.get_absolute_url()}#{comment.anchor}",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def held(request, pk: int, decision: str):
+    """A moderator approves or rejects a comment held for them (from the moderation queue)."""
+    if not request.user.is_editor:
+        raise PermissionDenied("Only moderators decide on held comments.")
+    held = get_object_or_404(
+        HeldComment.objects.select_related("story"), pk=pk, state=HeldComment.State.WAITING
+    )
+    about = f"“{held.subject}” by {held.name} (no account) on “{held.story.title}”"
+    data = request.POST if request.method == "POST" else None
+    if decision == "approve":
+        return act(
+            request,
+            forms.Form(data),
+            lambda _: services.approve_held(held=held, moderator=request.user),
+            heading="Approve a held comment",
+            about=about,
+            button="Approve and show it",
+            back=reverse("moderation_queue"),
+        )
+    return act(
+        request,
+        RejectForm(data),
+        lambda data: services.reject_held(held=held, moderator=request.user, reason=data["reason"]),
+        heading="Reject a held comment",
+        about=about,
+        button="Reject",
+        back=reverse("moderation_queue"),
+        danger=True,
     )

@@ -32,6 +32,7 @@ from django.utils.text import slugify
 from ladle.accounts.hashers import ALGORITHM as SCOOP_CRYPT
 from ladle.accounts.models import User, mojo_rules
 from ladle.accounts.names import name_key
+from ladle.accounts.services import guest_member
 from ladle.comments import rules as comment_rules
 from ladle.comments.models import Comment, Rating
 from ladle.comments.services import refresh_mojo
@@ -435,16 +436,8 @@ class ScoopImport:
             if known is not None:
                 self.anonymous = MemberPlace(known, User.objects.get(pk=known).username)
             else:
-                taken = taken_names()
                 nick = plain(self.vars.get("anon_user_nick", ""), 40) or "Anonymous Hero"
-                member = User(
-                    username=fitting_name(nick, "Anonymous", taken, self.report),
-                    email="anonymous@moved.invalid",
-                    is_active=False,
-                    email_confirmed_at=None,
-                )
-                member.set_unusable_password()
-                member.save()
+                member = guest_member(fitting_name(nick, "Anonymous", taken_names(), self.report))
                 remember(Kind.SCOOP_MEMBER, [("-1", member.pk)])
                 self.anonymous = MemberPlace(member.pk, member.username)
         return self.anonymous

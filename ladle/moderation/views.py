@@ -10,7 +10,7 @@ from django.utils.feedgenerator import Rss201rev2Feed
 from django.views.decorators.http import require_http_methods
 
 from ladle.accounts.models import User
-from ladle.comments.models import Comment
+from ladle.comments.models import Comment, HeldComment
 from ladle.stories.models import Story
 
 from . import services
@@ -75,10 +75,18 @@ def queue(request):
     items = sorted(grouped.items(), key=lambda item: (-len(item[1]), item[1][0].created_at))
     # Members suspended until a moderator lifts it (the post throttle does that) wait here too.
     suspended = User.objects.filter(suspended_at__isnull=False, suspended_until__isnull=True)
+    # And comments posted without an account where the section holds them for a moderator.
+    held = HeldComment.objects.filter(state=HeldComment.State.WAITING).select_related(
+        "story", "parent"
+    )
     return render(
         request,
         "moderation/queue.html",
-        {"items": items, "suspended": suspended.order_by("-suspended_at")},
+        {
+            "items": items,
+            "suspended": suspended.order_by("-suspended_at"),
+            "held": held.order_by("created_at")[:200],
+        },
     )
 
 

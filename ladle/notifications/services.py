@@ -37,7 +37,7 @@ def notify_reply(comment) -> None:
     if parent_author.pk == comment.author_id or not parent_author.is_active:
         return
     text = (
-        f"{comment.author.shown_name} replied to your comment “{comment.parent.subject}”: "
+        f"{comment.author_name} replied to your comment “{comment.parent.subject}”: "
         f"“{comment.subject}”"
     )
     if parent_author.reply_inbox:

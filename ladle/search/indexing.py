@@ -48,7 +48,7 @@ def index_comment(comment, story=None, *, hidden: bool) -> None:
     if comment.state != comment.State.SHOWN:
         SearchEntry.objects.filter(kind=Kind.COMMENT, object_id=comment.pk).delete()
         return
-    fields = comment_entry(comment, story, author_name=comment.author.shown_name, hidden=hidden)
+    fields = comment_entry(comment, story, author_name=comment.author_name, hidden=hidden)
     _save(fields.pop("kind"), fields.pop("object_id"), **fields)
 
 

@@ -29,7 +29,7 @@ def _field(editable: Editable) -> forms.Field:
         return forms.ChoiceField(choices=[(z, z) for z in zones], **common)
     if editable.kind == "labels":
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=600, **common)
-    return forms.CharField(max_length=100, **common)
+    return forms.CharField(max_length=100, required=not editable.blank, **common)
 
 
 class SiteSettingsForm(forms.Form):

@@ -16,10 +16,13 @@ class Editable:
     high: float | None = None
     help: str = ""
     choices: tuple[tuple[str, str], ...] = ()
+    blank: bool = False  # may be left empty (text only)
 
 
 EDITABLE = [
     Editable("site_name", "Site name", "The site", "text", "LADLE_SITE_NAME"),
+    Editable("tagline", "Tagline", "The site", "text", "LADLE_SITE_TAGLINE", blank=True,
+             help="A line under the site's name, such as 'Politics, law and the courts'."),
     Editable("time_zone", "Time zone for visitors", "The site", "zone", "TIME_ZONE",
              help="Members choose their own; this is for readers who are not logged in."),
     Editable("stories_per_page", "Stories per page", "The site", "int",
@@ -69,5 +72,15 @@ EDITABLE = [
              "LADLE_NEW_MEMBER_DAYS", 0, 365),
     Editable("new_member_links", "Links a new member may put in a comment", "Abuse control",
              "int", "LADLE_NEW_MEMBER_LINKS", 0, 100),
+    Editable("guest_comments", "New sections take comments without an account",
+             "Anonymous posting", "choice", "LADLE_GUEST_COMMENTS",
+             choices=(("off", "No"), ("held", "Yes, held for a moderator"),
+                      ("open", "Yes, shown at once")),
+             help="Each section has its own choice (in the admin's section form); this is the "
+                  "choice new sections start with."),
+    Editable("guest_comments_per_hour", "Comments without an account, per address per hour",
+             "Anonymous posting", "int", "LADLE_GUEST_COMMENTS_PER_HOUR", 0, 1000),
+    Editable("guest_links", "Links a comment without an account may hold", "Anonymous posting",
+             "int", "LADLE_GUEST_LINKS", 0, 100),
 ]  # fmt: skip
 BY_NAME = {editable.name: editable for editable in EDITABLE}

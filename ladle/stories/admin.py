@@ -13,7 +13,7 @@ from .models import Section, Story, Topic
 class SectionAdmin(admin.ModelAdmin):
     list_display = (
         "name", "slug", "on_front_page", "position", "read_stories", "read_comments",
-        "post_stories", "post_comments",
+        "post_stories", "post_comments", "guest_comments",
     )  # fmt: skip
     prepopulated_fields = {"slug": ("name",)}
 

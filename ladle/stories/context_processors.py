@@ -10,4 +10,8 @@ def site(request):
             return 0
         return user.notifications.filter(read_at__isnull=True).count()
 
-    return {"site_name": value("site_name"), "unread_notifications": unread}
+    return {
+        "site_name": value("site_name"),
+        "tagline": value("tagline"),
+        "unread_notifications": unread,
+    }

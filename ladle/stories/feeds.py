@@ -153,7 +153,7 @@ class CommentFeed(Feed):
         return comment.created_at
 
     def item_author_name(self, comment):
-        return comment.author.shown_name
+        return comment.author_name
 
 
 def atom(feed_class):

@@ -14,6 +14,17 @@ from ladle.site.values import value
 
 ACCESS = [("everyone", "Everyone"), ("members", "Members"), ("editors", "Editors only")]
 POSTERS = [("members", "Members"), ("editors", "Editors only"), ("nobody", "Nobody (read-only)")]
+# Comments from readers without an account (docs/rules.md, *Anonymous posting*).
+GUEST_COMMENTS = [
+    ("off", "Not taken"),
+    ("held", "Taken, held for a moderator"),
+    ("open", "Taken and shown at once"),
+]
+
+
+def default_guest_comments() -> str:
+    """New sections take comments without an account as the site's settings say."""
+    return value("guest_comments")
 
 
 def access_levels(reader) -> list[str]:
@@ -35,6 +46,14 @@ class Section(models.Model):
     read_comments = models.CharField(max_length=10, choices=ACCESS, default="everyone")
     post_stories = models.CharField(max_length=10, choices=POSTERS, default="members")
     post_comments = models.CharField(max_length=10, choices=POSTERS, default="members")
+    guest_comments = models.CharField(
+        "comments without an account",
+        max_length=10,
+        choices=GUEST_COMMENTS,
+        default=default_guest_comments,
+        help_text="Readers who are not logged in may comment (giving a name), throttled per "
+        "address; held comments wait in the moderation queue.",
+    )
     position = models.PositiveIntegerField(default=0, help_text="Sections are listed by this.")
 
     class Meta:
@@ -284,6 +303,15 @@ class Story(models.Model):
         if not self.accepts_comments:
             return False
         return not reader.is_authenticated or not self.section.posting_refusal(reader, "comments")
+
+    def takes_guest_comments(self) -> bool:
+        """Readers without an account may comment here (giving a name)."""
+        return (
+            self.accepts_comments
+            and self.section.guest_comments != "off"
+            and self.section.read_comments == "everyone"
+            and self.section.post_comments == "members"
+        )
 
     def is_archived(self, now=None) -> bool:
         """Older than the site's archive age (docs/rules.md): read-only from then on."""

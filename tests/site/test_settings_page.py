@@ -133,3 +133,13 @@ def test_members_the_throttle_suspended_wait_in_the_moderation_queue(site_limits
     )
     page = client_for(make_editor()).get("/moderation/queue/").content.decode()
     assert "Too Fast" in page and "/user/Too%20Fast/lift/" in page
+
+
+@pytest.mark.django_db
+def test_the_tagline_shows_under_the_site_name_and_may_be_left_empty(site_limits):
+    client = client_for(make_admin())
+    form = {**current_form(), "tagline": "Politics, law and the courts"}
+    assert client.post("/settings/site/", form).status_code == 302
+    assert "Politics, law and the courts" in Client().get("/").content.decode()
+    assert client.post("/settings/site/", {**form, "tagline": ""}).status_code == 302
+    assert 'class="tagline"' not in Client().get("/").content.decode()
