@@ -1,18 +1,27 @@
-"""The `ladle` command: serve the site, run Django management commands, create an administrator.
+"""The `ladle` command: everything an operator does to a site, from the shell.
 
-ladle serve [--host 127.0.0.1] [--port 8000] [--workers 2] [--no-demo]
+ladle serve [--host 127.0.0.1] [--port 8000] [--workers 2] [--no-demo] [--no-worker]
+ladle init [--demo]                      make a new site (or finish an unfinished one)
+ladle worker                             the background worker on its own
+ladle backup FOLDER / ladle restore FOLDER
+ladle upgrade [--check]                  after installing a new release
+ladle check                              what is wrong with this deployment, in plain words
+ladle deploy systemd|nginx [--host HOST]  print the files a deployment needs
+ladle createadmin [--name NAME] [--email EMAIL] / ladle resetpassword NAME [--stdin]
 ladle manage <django command> [args...]
-ladle createadmin [--name NAME] [--email EMAIL]
 ladle import-scoop DUMP | --mysql URL [--time-zone ZONE] [--merge] [--report FILE]
 ladle import-wxr FILE [--merge] [--report FILE]
+
+The site is found the same way from any working directory (ladle/config.py). Commands other
+than serve, init, restore and the importers refuse to run where there is no site.
 """
 
 import argparse
 import os
-import secrets
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 
 def _setup_django() -> None:
@@ -22,54 +31,24 @@ def _setup_django() -> None:
     django.setup()
 
 
-def create_admin(name: str, email: str, password: str | None = None):
-    """Create a confirmed administrator; returns (user, password)."""
-    from django.utils import timezone
-
-    from ladle.accounts.models import User
-
-    password = password or secrets.token_urlsafe(12)
-    user = User.objects.create_superuser(
-        username=name,
-        email=email,
-        password=password,
-        role=User.Role.ADMIN,
-        email_confirmed_at=timezone.now(),
-    )
-    return user, password
-
-
 def serve(args: argparse.Namespace) -> int:
     # Links in e-mail use the public address; unless one is configured, it is where we serve.
     host = f"[{args.host}]" if ":" in args.host else args.host
     os.environ.setdefault("LADLE_SITE_URL", f"http://{host}:{args.port}")
-    _setup_django()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    from ladle.accounts.models import User
-    from ladle.demo import database_is_empty, seed_demo
-
-    print(f"Ladle data folder: {settings.DATA_DIR}")
-    call_command("migrate", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    first_start = not User.objects.filter(is_superuser=True).exists()
-    if database_is_empty() and not args.no_demo:
-        print("Empty database: adding demo content (skip with --no-demo) ...")
-        seed_demo()
-    if first_start:
-        admin, password = create_admin("admin", "admin@localhost")
-        print("\nAn administrator account was created. Log in with:")
-        print(f"    name:     {admin.username}")
-        print(f"    password: {password}")
-        print("Change the password at /settings/password/ after logging in.\n")
-
-    from gunicorn.app.base import BaseApplication
-
     if problem := _port_taken(args.host, args.port):
         print(f"Ladle cannot listen on {host}:{args.port}: {problem}", file=sys.stderr)
         print("Stop what uses that port, or choose another with --port.", file=sys.stderr)
         return 1
+    _setup_django()
+    from django.conf import settings
+
+    from ladle.ops.site import prepare
+
+    _say_where(settings)
+    _report_first_start(prepare(demo=not args.no_demo))
+
+    from gunicorn.app.base import BaseApplication
+
     control = settings.DATA_DIR / "gunicorn.ctl"
 
     def when_ready(server):
@@ -109,6 +88,39 @@ def serve(args: argparse.Namespace) -> int:
                 worker.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 worker.kill()
+    return 0
+
+
+def _say_where(settings) -> None:
+    print(f"Ladle data folder: {settings.DATA_DIR}")
+    if settings.CONFIG_FILE:
+        print(f"Configuration file: {settings.CONFIG_FILE}")
+
+
+def _report_first_start(first) -> None:
+    if first.demo:
+        print("The database was empty: demo content was added (a new site: --no-demo).")
+    if first.starter:
+        print("A new, empty site: it has a front-page section (News) and Diaries.")
+    if first.admin_password:
+        print("\nAn administrator account was created. Log in with:")
+        print(f"    name:     {first.admin_name}")
+        print(f"    password: {first.admin_password}")
+        print("Change the password at /settings/password/ after logging in. Lost it? Run")
+        print(f"`ladle resetpassword {first.admin_name}`.\n")
+
+
+def init(args: argparse.Namespace) -> int:
+    """Make a new site where the configuration points, or finish one (never touches content
+    a site already has)."""
+    _setup_django()
+    from django.conf import settings
+
+    from ladle.ops.site import prepare
+
+    _say_where(settings)
+    _report_first_start(prepare(demo=args.demo))
+    print("The site is ready: start it with `ladle serve`.")
     return 0
 
 
@@ -163,6 +175,8 @@ def createadmin(args: argparse.Namespace) -> int:
         import getpass
 
         password = getpass.getpass("Password (empty: generate one): ") or None
+    from ladle.ops.site import create_admin
+
     try:
         user, password = create_admin(args.name, args.email, password)
     except (IntegrityError, ValidationError) as error:
@@ -172,7 +186,169 @@ def createadmin(args: argparse.Namespace) -> int:
     return 0
 
 
+def resetpassword(args: argparse.Namespace) -> int:
+    """Recover an account from the shell: a one-time link to set a new password, or the
+    password read from standard input (`--stdin`)."""
+    _setup_django()
+    from ladle.accounts.models import User
+    from ladle.ops.site import reset_link, set_password
+
+    try:
+        member = User.objects.get_by_natural_key(args.name)
+    except User.DoesNotExist:
+        print(f"No member is called {args.name!r}.", file=sys.stderr)
+        return 1
+    if args.stdin:
+        password = sys.stdin.readline().rstrip("\n")
+        if problems := set_password(member, password):
+            print("That password was refused: " + " ".join(problems), file=sys.stderr)
+            return 1
+        print(f"The password of {member.username} is changed; their other sessions ended.")
+        return 0
+    print(f"Open this link within {_reset_days()} to set a new password for {member.username}:")
+    print(f"    {reset_link(member)}")
+    return 0
+
+
+def _reset_days() -> str:
+    from django.conf import settings
+
+    days = settings.PASSWORD_RESET_TIMEOUT // 86400
+    return f"{days} day{'s' if days != 1 else ''}" if days else "a few hours"
+
+
+def backup(args: argparse.Namespace) -> int:
+    _setup_django()
+    from ladle.ops.backup import BackupError
+    from ladle.ops.backup import backup as take
+
+    try:
+        manifest = take(Path(args.folder))
+    except BackupError as error:
+        print(f"No backup was made: {error}", file=sys.stderr)
+        return 1
+    print(f"Backed up the {manifest['engine']} database to {Path(args.folder).resolve()}")
+    print(f"(one consistent moment, {manifest['started_at']}); restore it with `ladle restore`.")
+    return 0
+
+
+def restore(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management import call_command
+
+    from ladle.ops.backup import BackupError
+    from ladle.ops.backup import restore as put_back
+    from ladle.ops.site import site_exists
+
+    if site_exists():
+        print(
+            "This site already has a database; a backup is restored only on an empty site. "
+            "Point LADLE_DATA_DIR (or LADLE_DATABASE_URL) at a new, empty one.",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        manifest = put_back(Path(args.folder))
+    except BackupError as error:
+        print(f"Nothing was restored: {error}", file=sys.stderr)
+        return 1
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    print(f"Restored the backup of {manifest['started_at']}; start the site with `ladle serve`.")
+    return 0
+
+
+def upgrade(args: argparse.Namespace) -> int:
+    _setup_django()
+    from ladle.ops.upgrade import plan, run
+
+    steps = plan()
+    if args.check:
+        print("\n".join(steps) if steps else "Nothing to do: the site is up to date.")
+        return 0
+    for line in run():
+        print(line)
+    return 0
+
+
+def check(args: argparse.Namespace) -> int:
+    _setup_django()
+    from ladle.ops.checks import problems_and_passes
+
+    problems, passes = problems_and_passes()
+    for line in passes:
+        print(f"ok       {line}")
+    for line in problems:
+        print(f"PROBLEM  {line}")
+    print(
+        f"\n{len(problems)} problem{'s' if len(problems) != 1 else ''} found."
+        if problems
+        else "\nNo problems found."
+    )
+    return 1 if problems else 0
+
+
+def deploy(args: argparse.Namespace) -> int:
+    from ladle.ops.deploy import nginx, systemd
+
+    if args.what == "nginx":
+        print(nginx(host=args.host, port=args.port))
+    else:
+        print(systemd(user=args.user, port=args.port, workers=args.workers))
+    return 0
+
+
+# Commands that may make a site where there is none; every other one needs a site.
+MAY_CREATE = {"serve", "init", "restore", "import-scoop", "import-wxr", "deploy"}
+MANAGE_WITHOUT_SITE = {"migrate", "makemigrations", "check", "help", "version", "collectstatic"}
+
+
+def _refuse_without_site(argv: list[str]) -> int:
+    """1 (after saying why) when the command needs a site and there is none here."""
+    command = argv[0] if argv else ""
+    if command in MAY_CREATE or command.startswith("-"):
+        return 0
+    if command == "manage" and (len(argv) < 2 or argv[1] in MANAGE_WITHOUT_SITE):
+        return 0
+    from ladle import config
+
+    if config.uses_sqlite() and not config.sqlite_path(config.data_dir()).exists():
+        # Said before Django starts, so no data folder or secret key is made in passing.
+        print(config.no_site_message(), file=sys.stderr)
+        return 1
+    _setup_django()
+    from ladle.ops.site import NoSite, require_site
+
+    try:
+        require_site()
+    except NoSite as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; a database that cannot be reached is one plain message, not a trace."""
+    try:
+        return _main(argv)
+    except Exception as error:
+        from django.db.utils import OperationalError
+
+        if not isinstance(error, OperationalError):
+            raise
+        from ladle import config
+
+        where = "the SQLite file in " + str(config.data_dir()) if config.uses_sqlite() else (
+            "the PostgreSQL database LADLE_DATABASE_URL names"
+        )  # fmt: skip
+        reason = str(error).strip().splitlines()[-1] if str(error).strip() else repr(error)
+        print(f"Ladle cannot use {where}: {reason}", file=sys.stderr)
+        print("Check that the database server runs and that the role and database exist "
+              "(README: Running on PostgreSQL; docs/deploy.md).", file=sys.stderr)  # fmt: skip
+        return 1
+
+
+def _main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="ladle", description="The Ladle weblog engine.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -198,7 +374,32 @@ def main(argv: list[str] | None = None) -> int:
     admin_parser = commands.add_parser("createadmin", help="create an administrator")
     admin_parser.add_argument("--name", default="admin")
     admin_parser.add_argument("--email", default="admin@localhost")
+    init_parser = commands.add_parser("init", help="make a new site (sections, administrator)")
+    init_parser.add_argument("--demo", action="store_true", help="fill it with demo content")
+    reset_parser = commands.add_parser("resetpassword", help="recover a member's account")
+    reset_parser.add_argument("name")
+    reset_parser.add_argument(
+        "--stdin", action="store_true", help="read the new password from standard input"
+    )
+    backup_parser = commands.add_parser("backup", help="back up the running site")
+    backup_parser.add_argument("folder", help="a new or empty folder")
+    restore_parser = commands.add_parser("restore", help="restore a backup on an empty site")
+    restore_parser.add_argument("folder")
+    upgrade_parser = commands.add_parser("upgrade", help="migrate and rebuild after a release")
+    upgrade_parser.add_argument("--check", action="store_true", help="only say what it would do")
+    commands.add_parser("check", help="check this deployment")
+    deploy_parser = commands.add_parser("deploy", help="print a systemd unit or nginx config")
+    deploy_parser.add_argument("what", choices=["systemd", "nginx"])
+    deploy_parser.add_argument("--host", default="example.org", help="the site's host name")
+    deploy_parser.add_argument("--port", type=int, default=8000, help="where gunicorn listens")
+    deploy_parser.add_argument("--user", default="ladle", help="the system user (systemd)")
+    deploy_parser.add_argument("--workers", type=int, default=3)
 
+    from ladle import config
+
+    config.load()  # before anything reads the environment
+    if refusal := _refuse_without_site(argv):
+        return refusal
     if argv[:1] == ["manage"]:
         return manage(argv[1:])
     if argv[:1] in (["import-scoop"], ["import-wxr"]):
@@ -206,9 +407,12 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["worker"]:
         return worker(argv[1:])
     args = parser.parse_args(argv)
-    if args.command == "serve":
-        return serve(args)
-    return createadmin(args)
+    handlers = {
+        "serve": serve, "init": init, "createadmin": createadmin, "resetpassword": resetpassword,
+        "backup": backup, "restore": restore, "upgrade": upgrade, "check": check,
+        "deploy": deploy,
+    }  # fmt: skip
+    return handlers[args.command](args)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,12 @@ from pathlib import Path
 
 import dj_database_url
 
+from ladle import config
+
+# The configuration file (LADLE_CONFIG, ./ladle.env or /etc/ladle/ladle.env) fills in what the
+# environment leaves unsaid; see ladle/config.py and README.md (Configuration).
+CONFIG_FILE = config.load()
+
 
 def _env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
@@ -24,7 +30,7 @@ def _env_list(name: str, default: str) -> list[str]:
 
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(os.environ.get("LADLE_DATA_DIR", "ladle-data")).resolve()
+DATA_DIR = config.data_dir()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -88,6 +94,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ladle.ops.observe.RequestsSeenMiddleware",  # for `ladle check` (proxies, HTTPS)
     "django.middleware.security.SecurityMiddleware",
     "ladle.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -130,7 +137,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(DATA_DIR / "ladle.sqlite3"),
+            "NAME": str(config.sqlite_path(DATA_DIR)),
         }
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -16,13 +16,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start(tmp_path, *args):
+def clean_env(tmp_path, **extra) -> dict:
+    """The environment of an operator's shell: no LADLE_ variable but the data folder."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LADLE_")}
-    env.update(LADLE_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1")
+    env.update(LADLE_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1", **extra)
+    return env
+
+
+def _start(tmp_path, *args, **extra_env):
+    env = clean_env(tmp_path, **extra_env)
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "ladle.cli", "serve", "--port", str(port), "--workers", "1", *args],
         env=env,
+        cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

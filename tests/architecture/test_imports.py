@@ -26,9 +26,11 @@ DOMAIN_LAYERS = [
     ["ladle.legacy", "ladle.jobs"],
 ]
 PAGE_MODULES = ("views", "forms", "feeds", "urls", "templatetags", "admin", "context_processors")
-ENTRY_POINTS = ("ladle.cli", "ladle.urls", "ladle.settings", "ladle.wsgi", "ladle.demo")
+ENTRY_POINTS = (
+    "ladle.cli", "ladle.urls", "ladle.settings", "ladle.wsgi", "ladle.demo", "ladle.ops",
+)  # fmt: skip
 # Modules of the project itself that every layer may use: they import no app of ours.
-BASE = ("ladle.form_actions", "ladle.security")
+BASE = ("ladle.form_actions", "ladle.security", "ladle.config")
 
 
 def module_name(path: Path) -> str:

@@ -15,6 +15,7 @@ from ladle.comments.following import attach_new_counts
 from ladle.site.values import value
 
 from ..models import Section, Story, Topic
+from .checklist import first_steps
 
 
 def _page(request, queryset, number):
@@ -53,6 +54,7 @@ def front_page(request, page: int = 1):
         page,
         title=None,
         page_url_name="stories:front_page_paged",
+        first_steps=first_steps(request.user) if page == 1 else None,
     )
 
 
