@@ -8,6 +8,7 @@ import random
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -15,9 +16,13 @@ from ladle.accounts.models import User
 from ladle.accounts.throttle import paused
 from ladle.comments.models import Comment
 from ladle.comments.services import post_comment, rate_comment
+from ladle.polls.models import Poll
 from ladle.stories.models import DIARY_SECTION_SLUG, Section, Story, Topic
 from ladle.stories.services import diary_section, save_story
 
+# The demo's members have addresses here (a reserved name no real address uses), which is
+# how `remove_demo` tells the demo's content from a site's own.
+DEMO_DOMAIN = "demo.invalid"
 SECTIONS = [
     ("News", "news", True, "What happened, reported plainly."),
     ("Features", "features", True, "Longer pieces: essays, interviews, reviews."),
@@ -155,6 +160,79 @@ STORIES = [
     ),
 ]
 
+# Who wrote what (by title): the editors, and members whose pieces an editor published.
+BYLINES = {
+    "A Week Without a Car: Notes From the Suburbs": "Dana K",
+    "Reading the Night Sky Without a Telescope": "Chen Wei",
+    "Bread, Slowly: A Sourdough Diary": "Farida",
+    "Why Old Software Still Runs the World": "Tomás",
+    "In Praise of the Community Garden": "Tomás",
+    "Regional Rail Timetable Changes in December": "Tomás",
+}
+
+# The discussion under each story (by title): (subject, body, reply to the comment at index).
+DISCUSSIONS = {
+    "A Week Without a Car: Notes From the Suburbs": [
+        (
+            "The shopping problem",
+            "A folding trolley changed everything for me. Ugly, but it "
+            "carries a week of groceries.",
+            None,
+        ),
+        ("Re: The shopping problem", "Seconded. Mine has survived six winters.", 0),
+        (
+            "Night buses?",
+            "How did the evenings go? The last bus from the centre is the real test.",
+            None,
+        ),
+    ],
+    "Open Thread: The Weekend": [
+        ("Reading", "Finally started the new translation of *The Leopard*. Slow and lovely.", None),
+        ("Fixing", "A dripping tap, three trips to the hardware shop, one washer.", None),
+        ("Re: Fixing", "It is always the washer. Always.", 1),
+        ("Cooking", "Leek and potato soup, enough for the freezer.", None),
+    ],
+    "Regional Rail Timetable Changes in December": [
+        (
+            "Sundays at last",
+            "Half-hourly on Sundays makes day trips to the coast possible again.",
+            None,
+        ),
+        (
+            "Connections",
+            "Do the buses at the terminus change to match? The 40 used to leave "
+            "two minutes before the train came in.",
+            None,
+        ),
+    ],
+    "In Praise of the Community Garden": [
+        (
+            "The waiting list",
+            "Forty plots and a waiting list of ninety. The council should "
+            "look at the lot behind the depot.",
+            None,
+        ),
+        (
+            "Courgettes",
+            "Every August the gate has a box of free courgettes. Nobody admits to growing them.",
+            None,
+        ),
+        ("Re: Courgettes", "I admit nothing.", 1),
+    ],
+    "New Bike Lanes Open on Harbour Street": [
+        (
+            "Finally joined up",
+            "The gap by the ferry terminal was the worst part of my "
+            "commute. Rode it this morning: calm and quick.",
+            None,
+        ),
+        (
+            "Deliveries",
+            "Where do the vans unload now? The loading bays are on the other side.",
+            None,
+        ),
+    ],
+}
 SUBJECTS = [
     "Good news",
     "Finally",
@@ -207,7 +285,7 @@ def database_is_empty() -> bool:
 def _member(name: str, **extra) -> User:
     user = User(
         username=name,
-        email=f"{slugify(name) or 'member'}@example.org",
+        email=f"{slugify(name) or 'member'}@{DEMO_DOMAIN}",
         email_confirmed_at=timezone.now(),
         **extra,
     )
@@ -238,13 +316,16 @@ def _seed(*, thread_size: int, seed: int) -> None:
     }
     topics = {name: Topic.objects.create(name=name, slug=slugify(name)) for name in TOPICS}
     editor = _member("Margaret", role=User.Role.EDITOR, bio="Editor of the demo magazine.")
+    _member("Tomás", role=User.Role.EDITOR, bio="Features editor; trains, gardens, old code.")
     members = [_member(name) for name in MEMBERS]
+    authors = {m.username: m for m in User.objects.all()}
 
     stories = []
     for age, (section, title, story_topics, intro, body) in enumerate(STORIES):
         stories.append(
             save_story(
                 editor=editor,
+                author=authors[BYLINES.get(title, "Margaret")],
                 title=title,
                 intro=intro,
                 body=body,
@@ -275,13 +356,18 @@ def _seed(*, thread_size: int, seed: int) -> None:
     by_name = {m.username: m for m in members}
     regulars = [m for m in members if m.username != UNTRUSTED]
     thread = _seed_thread(stories[0], regulars, rng, thread_size, now)
-    for story in stories[1:6]:
-        for _ in range(rng.randint(1, 4)):
-            post_comment(
-                story=story,
-                author=rng.choice(regulars),
-                subject=rng.choice(SUBJECTS),
-                body=rng.choice(SENTENCES),
+    for story in stories[1:]:
+        posted = []
+        for subject, body, parent in DISCUSSIONS.get(story.title, []):
+            writers = [m for m in regulars if m.pk != story.author_id]
+            posted.append(
+                post_comment(
+                    story=story,
+                    author=writers[len(posted) % len(writers)],
+                    subject=subject,
+                    body=body,
+                    parent=None if parent is None else posted[parent],
+                )
             )
     _seed_ratings(stories, thread, editor, by_name, regulars, rng)
     _seed_community(stories, editor, by_name, sections, topics)
@@ -407,9 +493,9 @@ def _seed_ratings(stories, thread, editor, by_name, regulars, rng) -> None:
     # Alice writes well-received comments until she is trusted (mojo >= 3.5 over 10+).
     for i in range(10):
         comment = post_comment(
-            story=stories[1 + i % 5],
+            story=stories[0],  # the library story, which these sentences are about
             author=alice,
-            subject="Worth reading",
+            subject=SUBJECTS[i % len(SUBJECTS)],
             body=rng.choice(SENTENCES),
         )
         for rater in rng.sample(others, 2):
@@ -482,3 +568,59 @@ def _seed_thread(
         comment.created_at = start + step * i
         Comment.objects.filter(pk=comment.pk).update(created_at=comment.created_at)
     return posted
+
+
+class DemoInUse(Exception):
+    """Removing the demo would take members' own writing with it."""
+
+
+def remove_demo() -> dict[str, int]:
+    """Take the demo content out of a site that started with it: the demo members and
+    everything they wrote, and the demo's sections and topics once nothing uses them. The
+    site keeps its News and Diaries sections, its administrators, its settings and boxes.
+    Refused when members of the site have written in the demo's threads (their comments
+    would go too) or under the demo's sections."""
+    from ladle.search.models import SearchEntry
+    from ladle.stories.models import StoryVersion
+
+    demo = User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}")
+    stories = Story.objects.filter(author__in=demo)
+    theirs = Comment.objects.filter(story__in=stories).exclude(author__in=demo)
+    if count := theirs.count():
+        raise DemoInUse(
+            f"{count} comment{'s' if count != 1 else ''} by the site's own members are in the "
+            "demo's threads; remove them first (or keep the demo)."
+        )
+    elsewhere = Comment.objects.filter(author__in=demo).exclude(story__in=stories)
+    if count := elsewhere.count():
+        raise DemoInUse(f"{count} demo comments are in the site's own threads.")
+    removed: dict[str, int] = {}
+    with transaction.atomic():
+        comments = Comment.objects.filter(story__in=stories)
+        comment_ids = list(comments.values_list("id", flat=True))
+        story_ids = list(stories.values_list("id", flat=True))
+        comments.update(parent=None)  # the threads go whole: no reply outlives its parent
+        removed["comments"] = comments.delete()[1].get("comments.Comment", 0)
+        StoryVersion.objects.filter(story_id__in=story_ids).delete()
+        removed["stories"] = Story.objects.filter(id__in=story_ids).delete()[1].get(
+            "stories.Story", 0
+        )
+        member_ids = list(demo.values_list("id", flat=True))
+        SearchEntry.objects.filter(
+            Q(kind__in=["story", "diary"], object_id__in=story_ids)
+            | Q(kind="comment", object_id__in=comment_ids)
+            | Q(kind="member", object_id__in=member_ids)
+        ).delete()
+        SearchEntry.objects.filter(kind="poll").exclude(
+            object_id__in=Poll.objects.values("id")
+        ).delete()
+        removed["members"] = demo.delete()[1].get("accounts.User", 0)
+        keep = {"news", DIARY_SECTION_SLUG}
+        demo_sections = [slug for _, slug, _, _ in SECTIONS if slug not in keep]
+        removed["sections"] = (
+            Section.objects.filter(slug__in=demo_sections, stories__isnull=True).delete()[1]
+        ).get("stories.Section", 0)
+        removed["topics"] = (
+            Topic.objects.filter(name__in=TOPICS, stories__isnull=True).delete()[1]
+        ).get("stories.Topic", 0)
+    return removed

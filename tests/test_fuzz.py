@@ -21,7 +21,7 @@ from ladle.polls.services import create_poll
 from ladle.site.registry import EDITABLE
 from ladle.stories.forms import StoryForm
 from ladle.stories.models import Section
-from ladle.stories.services import submit_story
+from ladle.stories.services import submit_story, write_diary_entry
 from tests.conftest import make_comment, make_editor, make_member, make_section, make_story
 
 pytestmark = pytest.mark.django_db
@@ -103,11 +103,12 @@ FORMS = {
     "/editor/story/new/": list(StoryForm.Meta.fields),
     "/editor/story/{story}/": ["title", "section", "intro", "body", "status", "published_at"],
     "/editor/story/{story}/promote/": [],
-    "/user/{name}/diary/new/": ["title", "intro", "body", "topics"],
-    "/submit/": ["title", "section", "intro", "body", "topics", "edit_queue"],
+    "/user/{name}/diary/new/": ["title", "intro", "body", "topics", "preview"],
+    "/user/{name}/diary/{diary}/edit/": ["title", "intro", "body", "topics", "preview"],
+    "/submit/": ["title", "section", "intro", "body", "topics", "edit_queue", "preview"],
     "/queue/{queued}/vote/": ["choice"],
     "/queue/{queued}/decide/": ["action"],
-    "/queue/{queued}/edit/": ["title", "intro", "body"],
+    "/queue/{queued}/edit/": ["title", "intro", "body", "preview"],
     "/queue/{queued}/to-voting/": [],
     "/hotlist/{story}/": ["action", "next"],
     "/polls/new/": ["question", "answers", "multiple_choice", "story"],
@@ -144,6 +145,7 @@ def site():
     token, _ = create_token(member=member, name="fuzz")
     names = {"story": story.pk, "slug": story.slug, "queued": queued.pk, "poll": poll.pk}
     names["token"] = token.pk
+    names["diary"] = write_diary_entry(author=member, title="Dear diary", intro="Today.").pk
     names["held"] = post_guest_comment(
         story=story, name="Guest", subject="Held", body="Waits.", address="192.0.2.1"
     ).pk

@@ -60,6 +60,14 @@ def _write_text(story: Story, *, title: str, intro: str, body: str) -> None:
     story.render_text()
 
 
+def preview_text(*, title: str, intro: str, body: str = "", **_) -> Story:
+    """A story as its text would be published, checked and rendered, saved nowhere (the
+    preview on members' writing forms)."""
+    story = Story()
+    _write_text(story, title=title, intro=intro, body=body)
+    return story
+
+
 def _save(story: Story, *fields: str) -> None:
     """Insert a new story, or write only `fields` (and the text) of an existing one."""
     if story.pk is None:

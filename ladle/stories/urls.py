@@ -33,6 +33,7 @@ urlpatterns = feed_patterns + [
     path("story/<id:pk>/<str:slug>/", views.story, name="story"),
     path("user/<str:name>/diary/", views.diary, name="diary"),
     path("user/<str:name>/diary/new/", views.write_diary, name="write_diary"),
+    path("user/<str:name>/diary/<id:pk>/edit/", views.edit_diary, name="edit_diary"),
     path("submit/", views.submit, name="submit"),
     path("queue/", views.queue, name="queue"),
     path("queue/<id:pk>/", views.queued_story, name="queued_story"),

@@ -2,7 +2,7 @@
 through `services`, and redirect after a successful POST; service errors land on the form
 beside their field, with the text kept."""
 
-from .editing import edit_story, flag, moderate, promote, write_diary
+from .editing import edit_diary, edit_story, flag, moderate, promote, write_diary
 from .hotlist import hotlist, toggle_hotlist
 from .listings import archive, diary, front_page, section, topic
 from .queue import decide, edit_queued, queue, queued_story, submit, to_voting, vote
@@ -21,6 +21,7 @@ __all__ = [
     "moderate",
     "flag",
     "write_diary",
+    "edit_diary",
     "submit",
     "queue",
     "queued_story",

@@ -2,18 +2,18 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ladle.form_actions import run_form
+from ladle.form_actions import add_service_errors, run_form
 from ladle.moderation import services as moderation
 from ladle.moderation.forms import FlagForm, ReasonForm
 from ladle.moderation.pages import act
 
 from .. import services
 from ..forms import StoryForm, WriteForm, story_fields, written_fields
-from ..models import Story
+from ..models import DIARY_SECTION_SLUG, Story
 
 
 @login_required
@@ -44,31 +44,68 @@ def promote(request, pk: int):
 # --- Diaries -----------------------------------------------------------------------------------
 
 
+def written_page(request, form, save, *, done, **context):
+    """A member's writing form (diary entry, submission, queue edit): "Preview" shows the
+    text as it will be published, with the form still filled in; the other button saves
+    through `save(cleaned_data)` and `done(saved)` is where the member goes next."""
+    preview = None
+    if request.method == "POST" and "preview" in request.POST:
+        if form.is_valid():
+            try:
+                preview = services.preview_text(**written_fields(form.cleaned_data))
+            except ValidationError as error:
+                add_service_errors(form, error)
+    elif saved := run_form(request, form, save):
+        return redirect(done(saved))
+    return render(
+        request,
+        "stories/write_form.html",
+        {"form": form, "preview": preview, **context},
+        status=400 if form.errors else 200,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def write_diary(request, name: str):
     if request.user.username.lower() != name.lower():
         raise PermissionDenied("You can only write in your own diary.")
-    form = WriteForm(request.POST if request.method == "POST" else None)
-    story = run_form(
+    return written_page(
         request,
-        form,
-        lambda data: services.write_diary_entry(
-            author=request.user,
-            **written_fields(data),
-        ),
+        WriteForm(request.POST if request.method == "POST" else None),
+        lambda data: services.write_diary_entry(author=request.user, **written_fields(data)),
+        done=lambda story: story.get_absolute_url(),
+        title="Write in your diary",
+        button="Publish",
+        intro_text="Diary entries are published at once in the Diaries section and in your "
+        "diary. They do not appear on the front page.",
     )
-    if story:
-        return redirect(story)
-    return render(
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_diary(request, name: str, pk: int):
+    """The author rewrites a diary entry; the text it had is kept as a version (its
+    history page shows the changes)."""
+    story = get_object_or_404(Story, pk=pk, section__slug=DIARY_SECTION_SLUG)
+    if story.author_id != request.user.pk or request.user.username.lower() != name.lower():
+        raise PermissionDenied("You can only edit your own diary entries.")
+    initial = {
+        "title": story.title,
+        "intro": story.intro,
+        "body": story.body,
+        "topics": list(story.topics.all()),
+    }
+    return written_page(
         request,
-        "stories/write_form.html",
-        {
-            "form": form,
-            "title": "Write in your diary",
-            "intro_text": "Diary entries are published at once in the Diaries section and in your "
-            "diary. They do not appear on the front page.",
-        },
+        WriteForm(request.POST if request.method == "POST" else None, initial=initial),
+        lambda data: services.write_diary_entry(
+            author=request.user, story=story, **written_fields(data)
+        ),
+        done=lambda story: story.get_absolute_url(),
+        title=f"Edit “{story.title}”",
+        button="Save the entry",
+        intro_text="Readers see the new text at once; the entry's history keeps the old one.",
     )
 
 

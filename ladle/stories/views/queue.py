@@ -6,13 +6,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
-
-from ladle.form_actions import run_form
 
 from .. import services
 from ..forms import SubmitForm, VoteForm, WriteForm, written_fields
 from ..models import QueueVote, Story
+from .editing import written_page
 from .reading import story_context
 
 # --- The queue ---------------------------------------------------------------------------------
@@ -21,28 +21,21 @@ from .reading import story_context
 @login_required
 @require_http_methods(["GET", "POST"])
 def submit(request):
-    form = SubmitForm(request.POST if request.method == "POST" else None)
-    story = run_form(
+    post_at, hide_at = services.queue_thresholds()
+    return written_page(
         request,
-        form,
+        SubmitForm(request.POST if request.method == "POST" else None),
         lambda data: services.submit_story(
             author=request.user,
             section=data["section"],
             **written_fields(data),
             edit_queue=data["edit_queue"],
         ),
-    )
-    if story:
-        return redirect("stories:queued_story", pk=story.pk)
-    return render(
-        request,
-        "stories/write_form.html",
-        {
-            "form": form,
-            "title": "Submit a story",
-            "intro_text": "Submitted stories go to the queue, where members vote on them. At a "
-            "score of +4 a story is published; at −2 it is dropped.",
-        },
+        done=lambda story: reverse("stories:queued_story", args=[story.pk]),
+        title="Submit a story",
+        button="Submit",
+        intro_text="Submitted stories go to the queue, where members vote on them. At a "
+        f"score of +{post_at} a story is published; at −{abs(hide_at)} it is dropped.",
     )
 
 
@@ -170,25 +163,16 @@ def edit_queued(request, pk: int):
         "body": story.body,
         "topics": list(story.topics.all()),
     }
-    form = WriteForm(request.POST if request.method == "POST" else None, initial=initial)
-    if run_form(
+    return written_page(
         request,
-        form,
+        WriteForm(request.POST if request.method == "POST" else None, initial=initial),
         lambda data: services.edit_queued_story(
-            story=story,
-            author=request.user,
-            **written_fields(data),
+            story=story, author=request.user, **written_fields(data)
         ),
-    ):
-        return redirect("stories:queued_story", pk=pk)
-    return render(
-        request,
-        "stories/write_form.html",
-        {
-            "form": form,
-            "title": f"Edit “{story.title}”",
-            "intro_text": "Only you can see and change this story until it moves to voting.",
-        },
+        done=lambda story: reverse("stories:queued_story", args=[story.pk]),
+        title=f"Edit “{story.title}”",
+        button="Save",
+        intro_text="Only you can see and change this story until it moves to voting.",
     )
 
 
