@@ -171,7 +171,7 @@ BYLINES = {
 }
 
 # The discussion under each story (by title): (subject, body, reply to the comment at index).
-DISCUSSIONS = {
+DISCUSSIONS: dict[str, list[tuple[str, str, int | None]]] = {
     "A Week Without a Car: Notes From the Suburbs": [
         (
             "The shopping problem",
@@ -357,7 +357,7 @@ def _seed(*, thread_size: int, seed: int) -> None:
     regulars = [m for m in members if m.username != UNTRUSTED]
     thread = _seed_thread(stories[0], regulars, rng, thread_size, now)
     for story in stories[1:]:
-        posted = []
+        posted: list[Comment] = []
         for subject, body, parent in DISCUSSIONS.get(story.title, []):
             writers = [m for m in regulars if m.pk != story.author_id]
             posted.append(
@@ -602,8 +602,8 @@ def remove_demo() -> dict[str, int]:
         comments.update(parent=None)  # the threads go whole: no reply outlives its parent
         removed["comments"] = comments.delete()[1].get("comments.Comment", 0)
         StoryVersion.objects.filter(story_id__in=story_ids).delete()
-        removed["stories"] = Story.objects.filter(id__in=story_ids).delete()[1].get(
-            "stories.Story", 0
+        removed["stories"] = (
+            Story.objects.filter(id__in=story_ids).delete()[1].get("stories.Story", 0)
         )
         member_ids = list(demo.values_list("id", flat=True))
         SearchEntry.objects.filter(
