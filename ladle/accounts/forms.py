@@ -7,6 +7,8 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.template import loader
 
+from ladle.site.values import value
+
 from . import limits
 from .middleware import client_ip
 from .models import User, validate_member_name
@@ -167,6 +169,10 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.instance.is_editor:
             del self.fields["moderator_alerts"]
+        self.fields["large_thread_display"].help_text = (
+            "Used instead of your display mode on stories with more than "
+            f"{value('large_thread'):,} comments."
+        )
 
     def clean_display_name(self):
         """A display name may not read like another member's name or display name."""

@@ -1,6 +1,7 @@
 from django import forms
 
 from ladle.form_actions import IdChoiceField, IdMultipleChoiceField
+from ladle.site.values import value
 
 from .models import DIARY_SECTION_SLUG, QueueVote, Section, Story, Topic
 
@@ -103,6 +104,14 @@ class SubmitForm(WriteForm):
     )
 
     field_order = ["title", "section", "intro", "body", "topics", "edit_queue"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hours = value("edit_queue_hours")
+        self.fields["edit_queue"].help_text = (
+            f"Keep the story to yourself for up to {hours} hour{'s' if hours != 1 else ''} to "
+            "polish it before voting."
+        )
 
     def clean_section(self):
         if not self.cleaned_data.get("section"):

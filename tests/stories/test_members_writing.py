@@ -37,10 +37,12 @@ def test_a_preview_with_a_missing_intro_says_so_beside_the_field():
 @pytest.mark.django_db
 def test_a_submission_has_a_preview_and_quotes_the_sites_queue_thresholds(settings):
     settings.LADLE_QUEUE_POST_AT, settings.LADLE_QUEUE_HIDE_AT = "6", "-3"
+    settings.LADLE_EDIT_QUEUE_HOURS, settings.LADLE_LARGE_THREAD = 5, 500
     section = make_section("News")
     client = client_for(make_member("Writer"))
     form = client.get("/submit/").content.decode()
-    assert "+6" in form and "−3" in form
+    assert "+6" in form and "−3" in form and "up to 5 hours" in form
+    assert "more than 500 comments" in client.get("/settings/profile/").content.decode()
     page = client.post("/submit/", {**ENTRY, "section": section.pk, "preview": "1"})
     assert "<em>all</em>" in page.content.decode() and not Story.objects.exists()
 
