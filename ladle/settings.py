@@ -97,6 +97,10 @@ MIDDLEWARE = [
     "ladle.ops.observe.RequestsSeenMiddleware",  # for `ladle check` (proxies, HTTPS)
     "django.middleware.security.SecurityMiddleware",
     "ladle.security.SecurityHeadersMiddleware",
+    # Compressed responses (Django's gzip, with its BREACH mitigation: random padding in each
+    # response), and 304s for pages whose ETag or Last-Modified the reader already has.
+    "django.middleware.gzip.GZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -186,6 +190,19 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LADLE_CACHE_ENTRIES", "300"))},
     }
 }
+# With Redis (LADLE_REDIS_URL, e.g. redis://127.0.0.1:6379/0) every process on every machine
+# shares one cache (Django's own Redis backend), and sessions are read from it before the
+# database (written to both, so a restart of Redis logs nobody out).
+REDIS_URL = os.environ.get("LADLE_REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("LADLE_CACHE_PREFIX", "ladle"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Time -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -200,8 +217,11 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Content-hashed names (site.1a2b3c.css), served with a one-year immutable cache and
+    # pre-compressed; a name no manifest lists (tests, before collectstatic) stays as it is.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+WHITENOISE_MANIFEST_STRICT = False
 
 # --- E-mail ---------------------------------------------------------------------------------
 # Without an SMTP host, messages (confirmation links included) are printed to the console.
@@ -290,4 +310,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # Ladle's own news (a scheduled job ran) goes to the log too.
+    "loggers": {"ladle": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

@@ -1,6 +1,7 @@
 """`ladle serve` as an operator runs it: a real process, a real port, Ctrl-C to stop."""
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -76,6 +77,18 @@ def test_serve_migrates_seeds_demo_prints_login_and_stops_on_ctrl_c(tmp_path):
         assert status == 200 and page.count('class="story-summary"') == 8
         status, css = _get(port, "/static/ladle/site.css")
         assert status == 200 and ".comment" in css
+        # Static files go out under content-hashed names, cached for a year or more.
+        hashed = re.search(r'href="(/static/ladle/site\.[0-9a-f]{12}\.css)"', page).group(1)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{hashed}", timeout=5) as r:
+            age = int(re.search(r"max-age=(\d+)", r.headers["Cache-Control"]).group(1))
+            assert age >= 365 * 24 * 3600 and "immutable" in r.headers["Cache-Control"]
+        # Pages go out compressed to a reader that accepts it.
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/", headers={"Accept-Encoding": "gzip"}
+        )
+        with urllib.request.urlopen(request, timeout=5) as r:
+            assert r.headers["Content-Encoding"] == "gzip"
+            assert len(r.read()) < len(page.encode()) / 3
         assert (tmp_path / "data" / "ladle.sqlite3").exists()
         assert (tmp_path / "data" / "secret_key").exists()
     finally:

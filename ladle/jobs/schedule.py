@@ -67,6 +67,7 @@ def run_due(now: datetime | None = None, jobs: list[Job] | None = None) -> list[
             log.exception("scheduled job %s failed", job.name)
             result = "failed (see the worker's log)"
         JobRun.objects.filter(name=job.name).update(finished_at=timezone.now(), result=result)
+        log.info("scheduled job %s ran for %s: %s", job.name, period_of(job.every, now), result)
         ran.append(job.name)
     return ran
 
