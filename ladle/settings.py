@@ -219,7 +219,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Content-hashed names (site.1a2b3c.css), served with a one-year immutable cache and
     # pre-compressed; a name no manifest lists (tests, before collectstatic) stays as it is.
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "ladle.storage.StaticStorage"},
 }
 WHITENOISE_MANIFEST_STRICT = False
 

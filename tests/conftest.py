@@ -1,5 +1,6 @@
 """Shared test helpers: small factories and the guard that no request ever ends in a 500."""
 
+import contextlib
 import itertools
 from datetime import timedelta
 
@@ -192,3 +193,31 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+PG_SERVER = "postgres://root@127.0.0.1:5432/"
+
+
+@contextlib.contextmanager
+def scratch_postgres(name: str):
+    """A new, empty PostgreSQL database for processes a test starts (its URL), dropped after.
+    The name carries this run's process id, so concurrent test runs keep apart. Without a
+    PostgreSQL server the test is skipped, except in CI, where that is a failure."""
+    import os
+
+    import psycopg
+
+    name = f"{name}_{os.getpid()}"
+    try:
+        with psycopg.connect(PG_SERVER + "postgres", autocommit=True, connect_timeout=3) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            admin.execute(f"CREATE DATABASE {name}")
+    except psycopg.OperationalError as error:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no PostgreSQL on 127.0.0.1:5432 ({error})")
+    try:
+        yield PG_SERVER + name
+    finally:
+        with psycopg.connect(PG_SERVER + "postgres", autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

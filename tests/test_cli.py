@@ -20,6 +20,7 @@ def _free_port() -> int:
 def clean_env(tmp_path, **extra) -> dict:
     """The environment of an operator's shell: no LADLE_ variable but the data folder."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LADLE_")}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests' own process only
     env.update(LADLE_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1", **extra)
     return env
 

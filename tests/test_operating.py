@@ -1,6 +1,7 @@
 """Operating a site from the shell, as an operator (and cron, and systemd) runs the `ladle`
 command: real processes, their own working directories, real databases."""
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -16,10 +17,8 @@ from django.db import connection
 
 from ladle.comments.models import Comment
 from ladle.ops.backup import backup
-from tests.conftest import make_comment, make_member, make_story
+from tests.conftest import make_comment, make_member, make_story, scratch_postgres
 from tests.test_cli import clean_env
-
-RESTORED_PG = "ladle_restore_test"
 
 
 def shell(code: str, *, cwd, env) -> str:
@@ -189,14 +188,11 @@ def test_the_printed_nginx_config_passes_nginx_t(tmp_path):
 # --- Backups ---------------------------------------------------------------------------------
 
 
-def _restore_target(tmp_path) -> dict:
+def _restore_target(tmp_path, stack) -> dict:
     """A fresh, empty site of the same kind as the test database."""
     if connection.vendor == "sqlite":
         return clean_env(tmp_path / "restored")
-    with psycopg.connect("postgres://root@127.0.0.1:5432/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {RESTORED_PG} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {RESTORED_PG}")
-    url = f"postgres://root@127.0.0.1:5432/{RESTORED_PG}"
+    url = stack.enter_context(scratch_postgres("restored"))
     return clean_env(tmp_path / "restored", LADLE_DATABASE_URL=url)
 
 
@@ -240,15 +236,16 @@ def test_a_backup_taken_during_a_burst_of_posts_restores_every_acknowledged_comm
         for thread in threads:
             thread.join()
     assert len(acknowledged) > len(before)
-    env = _restore_target(tmp_path)
-    restored = ladle("restore", str(tmp_path / "backup"), cwd=tmp_path, env=env)
-    assert restored.returncode == 0, restored.stderr
-    ids = _restored_comment_ids(env)
+    with contextlib.ExitStack() as stack:
+        env = _restore_target(tmp_path, stack)
+        restored = ladle("restore", str(tmp_path / "backup"), cwd=tmp_path, env=env)
+        assert restored.returncode == 0, restored.stderr
+        ids = _restored_comment_ids(env)
+        # A backup goes back only on an empty site.
+        again = ladle("restore", str(tmp_path / "backup"), cwd=tmp_path, env=env)
+        assert again.returncode == 1 and "already has a database" in again.stderr
     assert before <= ids  # nothing acknowledged before the backup began is missing
     assert ids <= set(Comment.objects.values_list("id", flat=True))
-    # A backup goes back only on an empty site.
-    again = ladle("restore", str(tmp_path / "backup"), cwd=tmp_path, env=env)
-    assert again.returncode == 1 and "already has a database" in again.stderr
 
 
 def test_a_backup_refuses_a_folder_that_holds_something(tmp_path, db):

@@ -3,6 +3,7 @@ sharing one database and one Redis, as two app machines behind a load balancer w
 one server does, the other shows at once; limits and sessions hold across both; each
 scheduled job runs once."""
 
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -13,10 +14,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-import psycopg
 import pytest
 import redis
 
+from tests.conftest import scratch_postgres
 from tests.test_cli import _start, _stop, clean_env
 
 REDIS = "redis://127.0.0.1:6379/7"
@@ -73,17 +74,6 @@ class Reader:
         assert status == 200 and f">{name}<" in page, page[:500]
 
 
-def _shared_database(tmp_path) -> dict:
-    """The database both servers use: the kind the test run uses, fresh."""
-    if not os.environ.get("LADLE_DATABASE_URL"):
-        return {}
-    url = "postgres://root@127.0.0.1:5432/"
-    with psycopg.connect(url + "postgres", autocommit=True) as admin:
-        admin.execute("DROP DATABASE IF EXISTS ladle_two_servers WITH (FORCE)")
-        admin.execute("CREATE DATABASE ladle_two_servers")
-    return {"LADLE_DATABASE_URL": url + "ladle_two_servers"}
-
-
 def _redis() -> None:
     try:
         redis.Redis.from_url(REDIS, socket_connect_timeout=2).flushdb()
@@ -95,7 +85,14 @@ def _redis() -> None:
 
 def test_two_servers_show_each_others_writes_and_share_limits_sessions_and_jobs(tmp_path):
     _redis()
-    extra = {"LADLE_REDIS_URL": REDIS, **_shared_database(tmp_path)}
+    with contextlib.ExitStack() as stack:
+        extra = {"LADLE_REDIS_URL": REDIS}
+        if os.environ.get("LADLE_DATABASE_URL"):  # the kind of database this run tests
+            extra["LADLE_DATABASE_URL"] = stack.enter_context(scratch_postgres("two_servers"))
+        _two_servers(tmp_path, extra)
+
+
+def _two_servers(tmp_path, extra):
     env = clean_env(tmp_path, **extra)
     made = subprocess.run([sys.executable, "-m", "ladle.cli", "init"], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=300)  # fmt: skip

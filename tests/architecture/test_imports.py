@@ -30,7 +30,7 @@ ENTRY_POINTS = (
     "ladle.cli", "ladle.urls", "ladle.settings", "ladle.wsgi", "ladle.demo", "ladle.ops",
 )  # fmt: skip
 # Modules of the project itself that every layer may use: they import no app of ours.
-BASE = ("ladle.form_actions", "ladle.security", "ladle.config")
+BASE = ("ladle.form_actions", "ladle.security", "ladle.config", "ladle.storage")
 
 
 def module_name(path: Path) -> str:

@@ -3,33 +3,25 @@ administrator it printed, write and publish a story in the site's own editor, an
 the front page. Once on SQLite (an empty data folder) and once on an empty PostgreSQL
 database."""
 
-import os
+import contextlib
 import re
 
-import psycopg
 import pytest
 
+from tests.conftest import scratch_postgres
 from tests.test_cli import _start, _stop
-
-PG = "postgres://root@127.0.0.1:5432/"
-DATABASE = "ladle_first_start"
-
-
-def _empty_postgres() -> str:
-    try:
-        with psycopg.connect(PG + "postgres", autocommit=True, connect_timeout=3) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-            admin.execute(f"CREATE DATABASE {DATABASE}")
-    except psycopg.OperationalError as error:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"no PostgreSQL on 127.0.0.1:5432 ({error})")
-    return PG + DATABASE
 
 
 @pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
 def test_a_new_site_takes_its_first_story_from_the_printed_administrator(browser, tmp_path, engine):
-    extra = {"LADLE_DATABASE_URL": _empty_postgres()} if engine == "postgresql" else {}
+    with contextlib.ExitStack() as stack:
+        extra = {}
+        if engine == "postgresql":
+            extra["LADLE_DATABASE_URL"] = stack.enter_context(scratch_postgres("first_start"))
+        _first_story(browser, tmp_path, extra)
+
+
+def _first_story(browser, tmp_path, extra):
     process, port, lines = _start(tmp_path, "--no-demo", **extra)
     context = browser.new_context(base_url=f"http://127.0.0.1:{port}")
     try:
