@@ -39,6 +39,7 @@ def bench_section_and_members(count: int):
     from django.utils import timezone
 
     from ladle.accounts.models import User
+    from ladle.accounts.names import name_key
     from ladle.stories.models import Section
 
     now = timezone.now()
@@ -46,6 +47,7 @@ def bench_section_and_members(count: int):
     members = User.objects.bulk_create(
         User(
             username=f"bench{i}",
+            name_key=name_key(f"bench{i}"),  # bulk_create skips save(), which sets it
             email=f"bench{i}@example.org",
             email_confirmed_at=now,
             password="!",

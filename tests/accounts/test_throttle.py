@@ -144,7 +144,7 @@ def test_the_third_story_or_diary_entry_is_refused(site_limits):
         refused = client.post(
             f"/user/{member.username}/diary/new/", {"title": "Day 3", "intro": "Kept text."}
         )
-        assert refused.status_code == 200
+        assert refused.status_code == 400
         assert "posting too fast" in refused.content.decode()
         assert "Kept text." in refused.content.decode()
     assert Story.objects.filter(author=member).count() == 2
