@@ -19,6 +19,7 @@ from ladle.site.values import value
 
 from . import limits, names
 from .models import PostingRecord, User
+from .signals import shown_name_changed
 
 
 class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):
@@ -127,12 +128,19 @@ def save_member_fields(*, member: User, fields: list[str] | None) -> User:
     current. Mojo and other computed fields are only written by the services computing them."""
     names = {f.name for f in User._meta.concrete_fields}
     with transaction.atomic():
+        before = User.objects.filter(pk=member.pk).values(*SHOWN_WITH_WRITING).first()
         if member.pk is None or fields is None:
             member.save()
         elif written := [f for f in fields if f in names]:
             member.save(update_fields=written)
         index_member(member)
+        if before and any(before[f] != getattr(member, f) for f in SHOWN_WITH_WRITING):
+            shown_name_changed.send(sender=User, member=member)
     return member
+
+
+# What pages show of a member beside each comment and story they wrote.
+SHOWN_WITH_WRITING = ("username", "display_name", "signature")
 
 
 def update_profile(*, form) -> User:

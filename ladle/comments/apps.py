@@ -10,9 +10,19 @@ class CommentsConfig(AppConfig):
 
         settings_changed.connect(_threshold_moved, dispatch_uid="comments.threshold")
 
+        from ladle.accounts.signals import shown_name_changed
+
+        shown_name_changed.connect(_name_changed, dispatch_uid="comments.names")
+
 
 def _threshold_moved(sender, names, **kwargs):
     if "hide_threshold" in names:
         from .services import rehide_all
 
         rehide_all()
+
+
+def _name_changed(sender, member, **kwargs):
+    from .services import member_renamed
+
+    member_renamed(member)

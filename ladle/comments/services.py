@@ -27,7 +27,7 @@ from ladle.lib.markup import render
 from ladle.lib.ranking import Mojo, RatedComment, Trust, compute_mojo, mean_score
 from ladle.moderation.services import checked_reason, log_action, resolve_flags
 from ladle.notifications.services import alert_moderators, notify_reply
-from ladle.search.indexing import index_comment, mark_hidden
+from ladle.search.indexing import index_comment, mark_hidden, rename_author
 from ladle.site.values import value
 from ladle.stories.models import Story
 
@@ -80,6 +80,15 @@ def _index(comment: Comment, story: Story | None = None) -> None:
 def _touch_thread(story_id: int) -> None:
     """The story's rendered thread is out of date: move its cache key on."""
     Story.objects.filter(pk=story_id).update(thread_revision=F("thread_revision") + 1)
+
+
+def member_renamed(member) -> None:
+    """A member's name or signature changed: every thread they wrote in shows it from the next
+    request (their stories' rendered threads move on; each comment's cached HTML is keyed by
+    the names it shows). Their comments' search entries carry the new name too."""
+    stories = Comment.objects.filter(author=member).values("story_id")
+    Story.objects.filter(pk__in=stories).update(thread_revision=F("thread_revision") + 1)
+    rename_author(member)
 
 
 def _lock_story(story_id: int) -> Story:

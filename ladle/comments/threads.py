@@ -1,9 +1,11 @@
 """Reading a story's thread for one reader: a fixed number of queries, the layout in memory."""
 
+import hashlib
 import zlib
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -69,11 +71,8 @@ def page_thread(request, story, *, new_since=None) -> RenderedThread:
         return anonymous_story_thread(story, choices)
     editorial = request.GET.get("editorial") == "1"
     thread = story_thread(story, request.user, choices, new_since=new_since, editorial=editorial)
-    html = render_to_string(
-        "comments/_thread.html", {"thread": thread.thread, "story": story}, request=request
-    )
     return RenderedThread(
-        html=mark_safe(html),
+        html=rendered_thread(thread.thread, story=story, request=request),
         options=thread.options,
         display=thread.display,
         total=thread.total,
@@ -107,7 +106,7 @@ def anonymous_story_thread(story, choices: ReaderChoices) -> RenderedThread:
     cached = cache.get(key)
     if cached is None:
         thread = story_thread(story, Visitor(), choices)
-        html = render_to_string("comments/_thread.html", {"thread": thread.thread, "story": story})
+        html = rendered_thread(thread.thread, story=story)
         cached = {
             "html": zlib.compress(html.encode(), 6),
             "display": str(thread.display),
@@ -159,9 +158,126 @@ class ReaderComment:
     can_flag: bool
     can_rate: bool
     rating_menu: str
+    html: str = ""  # the comment rendered for this reader, when `render_comments` filled it
 
     def __getattr__(self, name: str):
         return getattr(self.comment, name)
+
+
+# --- Rendering many comments fast -------------------------------------------------------------
+#
+# A comment's HTML is the same for every reader but for a few parts: the "[new]" marker, the
+# reader's own links (edit, delete, remove, restore, flag) and the rating form. So the rest is
+# rendered once by the comment templates, with a slot for each of those parts, and kept in the
+# cache under a key made from everything it shows (text, score, author's names, state, time
+# zone...): a change to any of them is a new key, so nothing needs invalidating and no reader
+# ever gets a stale comment. The reader's parts are rendered once per combination of their
+# permissions (a handful per page) with stand-ins for the comment's address, and filled in.
+
+SLOTS = {"new_slot": "\x00new\x00", "tools_slot": "\x00tools\x00", "form_slot": "\x00form\x00"}
+_URL, _ANCHOR = "\x01url\x01", "\x01anchor\x01"
+NEW_MARKER = ' <strong class="new">[new]</strong>'
+
+
+@dataclass
+class _StandIn:
+    """The reader's state for the tools templates, with markers for the comment's address."""
+
+    can_edit: bool
+    can_delete: bool
+    can_remove: bool
+    can_restore: bool
+    can_flag: bool
+    can_rate: bool
+    my_rating: int | None
+    rating_menu: str
+    url: str = _URL
+    anchor: str = _ANCHOR
+
+
+def _shared_key(c: ReaderComment, variant: str, context: tuple) -> str:
+    comment, author = c.comment, c.comment.author
+    shown = (
+        variant, comment.pk, comment.number, comment.state, comment.score, comment.rating_count,
+        comment.edited_at, comment.subject, comment.body_html, comment.removal_reason,
+        comment.editorial, comment.guest_name, comment.is_hidden, author.username,
+        author.display_name, author.signature, c.author_url, c.parent_url, c.shown_time,
+        context,
+    )  # fmt: skip
+    return (
+        f"comment:{comment.pk}:{hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()}"
+    )
+
+
+def render_comments(items: list[tuple[ReaderComment, bool]], *, story, request=None) -> None:
+    """Set `html` on each (comment, full) pair: its full form or its one-line header, as the
+    comment templates render it for this reader. Two cache round trips for any number; with
+    the cache switched off (LADLE_COMMENT_CACHE), each is rendered whole, the reference the
+    cached pages are tested against."""
+    if not settings.LADLE_COMMENT_CACHE:
+        for c, full in items:
+            template = "comments/_comment.html" if full else "comments/_comment_header.html"
+            c.html = render_to_string(template, {"comment": c, "story": story}, request=request)
+        return
+    context = (story.accepts_comments, timezone.get_current_timezone_name())
+    keys = [_shared_key(c, "full" if full else "header", context) for c, full in items]
+    found = comment_cache().get_many(keys) if keys else {}
+    missing = {}
+    for (c, full), key in zip(items, keys, strict=True):
+        if key not in found:
+            template = "comments/_comment.html" if full else "comments/_comment_header.html"
+            html = render_to_string(template, {"comment": c, "story": story, **SLOTS})
+            found[key] = missing[key] = html
+    if missing:
+        comment_cache().set_many(missing, timeout=60 * 60 * 24 * 7)
+    tools: dict[tuple, tuple[str, str]] = {}
+    for (c, _), key in zip(items, keys, strict=True):
+        state = (c.can_edit, c.can_delete, c.can_remove, c.can_restore, c.can_flag, c.can_rate,
+                 c.my_rating, c.rating_menu)  # fmt: skip
+        if state not in tools:
+            stand_in = {"comment": _StandIn(*state), "story": story}
+            tools[state] = (
+                render_to_string("comments/_comment_tools.html", stand_in, request=request),
+                render_to_string("comments/_rate_form.html", stand_in, request=request),
+            )
+        links, form = tools[state]
+        if links.strip() or form.strip():
+            links = links.replace(_URL, c.url).replace(_ANCHOR, c.anchor)
+            form = form.replace(_URL, c.url).replace(_ANCHOR, c.anchor)
+        c.html = mark_safe(
+            found[key]
+            .replace(SLOTS["new_slot"], NEW_MARKER if c.is_new else "")
+            .replace(SLOTS["tools_slot"], links)
+            .replace(SLOTS["form_slot"], form)
+        )
+
+
+def thread_markup(thread: Thread) -> SafeString:
+    """The thread as nested lists around each comment's `html` (see `lib.tree.layout`)."""
+    if not thread.entries:
+        return mark_safe("")
+    parts = ['<ol class="thread">']
+    for entry in thread.entries:
+        if entry.opens_list:
+            parts.append('<ol class="replies">')
+        if entry.closes_item:
+            parts.append("</li></ol>" * len(entry.closes) + "</li>")
+        parts.append(f'\n<li class="comment-item depth-{entry.thread_depth}">')
+        parts.append(entry.comment.html)
+    parts.append("</li></ol>" * len(thread.trailing_closes) + "</li>\n</ol>")
+    return mark_safe("".join(parts))
+
+
+def rendered_thread(thread: Thread, *, story, request=None) -> SafeString:
+    """Every comment of an arranged thread rendered (`render_comments`), in its lists."""
+    render_comments(
+        [(entry.comment, entry.full) for entry in thread.entries], story=story, request=request
+    )
+    return thread_markup(thread)
+
+
+def comment_cache():
+    return caches["comments"]
 
 
 def annotate(

@@ -26,7 +26,7 @@ from . import rules, services
 from .forms import CommentForm, GuestCommentForm, RejectForm, RemoveForm, comment_form
 from .models import Comment, HeldComment
 from .preferences import COOKIE, COOKIE_MAX_AGE, cookie_value, parse_options, reader_choices
-from .threads import ReaderComment, annotate, subthread
+from .threads import ReaderComment, annotate, rendered_thread, subthread
 
 
 def is_htmx(request) -> bool:
@@ -57,10 +57,11 @@ def permalink(request, story_pk: int, number: int):
     if not (story.shows_comments and story.section.comments_readable_by(request.user)):
         return redirect(story)
     comment, comments = _single(request, story, number)
+    thread_html = rendered_thread(comments.thread, story=story, request=request)
     return render(
         request,
         "comments/comment_permalink.html",
-        {"story": story, "comment": comment, "comments": comments, "thread": comments.thread},
+        {"story": story, "comment": comment, "comments": comments, "thread_html": thread_html},
     )
 
 

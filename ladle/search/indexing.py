@@ -122,3 +122,13 @@ def set_hidden_comments(hidden_ids) -> None:
     entries = SearchEntry.objects.filter(kind=Kind.COMMENT)
     entries.filter(hidden=True).update(hidden=False)
     entries.filter(object_id__in=list(hidden_ids)).update(hidden=True)
+
+
+def rename_author(member) -> None:
+    """A member's shown name changed: their stories' and comments' entries carry the new one
+    (one UPDATE). The guest account's comments show their guests' names and keep them."""
+    if member.is_guest:
+        return
+    SearchEntry.objects.filter(
+        author_id=member.pk, kind__in=[Kind.STORY, Kind.DIARY, Kind.COMMENT]
+    ).update(author_name=member.shown_name[:60])

@@ -15,7 +15,9 @@ def test_member_writes_a_diary_entry_seen_in_the_diary_not_the_front_page(page):
     page.get_by_role("link", name="Write a diary entry").click()
     page.get_by_label("Title").fill("Evening by the river")
     page.get_by_label("Intro").fill("The swans were out in force.")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Preview").click()
+    assert page.locator(".preview").get_by_text("The swans were out in force.").count() == 1
+    page.get_by_role("button", name="Publish").click()
     page.get_by_role("heading", name="Evening by the river").wait_for()
     page.goto("/user/Diarist/diary/")
     assert page.locator("main").get_by_role("link", name="Evening by the river").count() == 1
@@ -32,7 +34,7 @@ def test_submitted_story_is_voted_onto_the_front_page(page):
     page.get_by_label("Title").fill("Community scoop")
     page.get_by_label("Section").select_option(label="News")
     page.get_by_label("Intro").fill("Something worth the front page.")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Submit").click()
     page.get_by_role("heading", name="In the voting queue").wait_for()
     queue_url = page.url
     log_out(page)

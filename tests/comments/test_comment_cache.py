@@ -1,0 +1,131 @@
+"""Each comment's HTML is cached once for every reader and the reader's own parts filled in
+(comments.threads.render_comments). The pages must be exactly the pages rendered without the
+cache, for every kind of reader, and must change the moment a comment, a rating or a
+member's name does."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.cache import caches
+from django.test import Client
+from django.utils import timezone
+
+from ladle.accounts.services import save_member_fields
+from ladle.comments.services import edit_comment, rate_comment, remove_comment
+from ladle.comments.threads import SLOTS
+from tests.conftest import client_for, main_of, make_comment, make_editor, make_member, make_story
+
+MODES = ["threaded", "nested", "minimal", "flat", "flat_unthreaded"]
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+def trusted(name, choice):
+    return make_member(name, mojo=4.5, mojo_comment_count=12, hidden_comments=choice)
+
+
+@pytest.fixture
+def thread():
+    """A thread with every state a comment can show: rated, hidden (with a reply), removed,
+    edited, the reader's own, a guest's, and a rating by one of the readers."""
+    story = make_story("Cached harbour")
+    author, rater = make_member("Author"), make_member("Rater")
+    hiders = [trusted(f"Hider {n}", "never") for n in range(2)]
+    staff = make_editor("Staff")
+    first = make_comment(story, author=make_member("Writer"), subject="First", body="«first»")
+    make_comment(story, author=author, parent=first, subject="Mine", body="«mine»")
+    rate_comment(comment=first, rater=rater, value=4)
+    hidden = make_comment(story, subject="Hidden", body="«hidden»")
+    make_comment(story, parent=hidden, subject="Under hidden", body="«under»")
+    for hider in hiders:
+        rate_comment(comment=hidden, rater=hider, value=0)
+    removed = make_comment(story, subject="Removed", body="«removed»")
+    remove_comment(comment=removed, moderator=staff, reason="off topic")
+    readers = {
+        "anonymous": None,
+        "author": author,
+        "rater": rater,
+        "trusted_until_rated": trusted("Until", "until_rated"),
+        "trusted_always": trusted("Always", "always"),
+        "trusted_never": trusted("Never", "never"),
+        "staff": staff,
+    }
+    return story, readers
+
+
+def rename(member, name):
+    """As the profile page does it."""
+    member.display_name = name
+    save_member_fields(member=member, fields=["display_name"])
+
+
+def page(story, member, mode) -> str:
+    client = client_for(member) if member else Client()
+    html = main_of(client.get(story.get_absolute_url(), {"display": mode}))
+    return CSRF.sub('name="csrfmiddlewaretoken" value="…"', html)
+
+
+def uncached(settings, story, member, mode) -> str:
+    settings.LADLE_COMMENT_CACHE = False
+    caches["default"].clear()
+    try:
+        return page(story, member, mode)
+    finally:
+        settings.LADLE_COMMENT_CACHE = True
+        caches["default"].clear()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("mode", MODES)
+def test_every_reader_gets_the_page_the_templates_render_without_the_cache(settings, thread, mode):
+    story, readers = thread
+    for name, member in readers.items():
+        expected = uncached(settings, story, member, mode)
+        page(story, member, mode)  # fills the cache
+        assert page(story, member, mode) == expected, name  # served from it
+        for slot in SLOTS.values():
+            assert slot not in expected
+
+
+@pytest.mark.django_db
+def test_the_authors_edit_link_follows_the_edit_window_with_the_cache_warm(settings, thread):
+    story, readers = thread
+    author = readers["author"]
+    assert ">Edit</a>" in page(story, author, "nested")
+    later = timezone.now() + timedelta(minutes=settings.LADLE_COMMENT_EDIT_MINUTES + 1)
+    with time_machine.travel(later):
+        after = page(story, author, "nested")
+        assert ">Edit</a>" not in after
+        assert after == uncached(settings, story, author, "nested")
+
+
+@pytest.mark.django_db
+def test_a_post_rating_edit_removal_or_rename_shows_at_once_to_every_reader(thread):
+    story, readers = thread
+    for member in readers.values():  # every kind of reader has the thread cached
+        page(story, member, "nested")
+    writer = make_member("Late Writer")
+    comment = make_comment(story, author=writer, subject="Late", body="«late»")
+    changes = [
+        lambda: None,  # the post itself
+        lambda: rate_comment(comment=comment, rater=readers["rater"], value=5),
+        lambda: edit_comment(comment=comment, editor=writer, subject="Late", body="«edited»"),
+        lambda: rename(writer, "Renamed"),
+        lambda: remove_comment(comment=comment, moderator=readers["staff"], reason="spam"),
+    ]
+    seen = ["«late»", "5.00", "«edited»", "Renamed", "Removed by a moderator: spam"]
+    for change, expected in zip(changes, seen, strict=True):
+        change()
+        for name, member in readers.items():
+            assert expected in page(story, member, "nested"), (expected, name)
+
+
+@pytest.mark.django_db
+def test_a_renamed_member_is_found_under_the_new_name():
+    story = make_story()
+    writer = make_member("Old Name")
+    make_comment(story, author=writer, subject="Harbour", body="«tides»")
+    rename(writer, "New Name")
+    found = main_of(Client().get("/search/", {"q": "tides"}))
+    assert "New Name" in found and "Old Name" not in found
