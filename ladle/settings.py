@@ -189,26 +189,22 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LADLE_CACHE_ENTRIES", "300"))},
     },
-    # Each comment's reader-independent HTML (comments.threads.render_comments), about 1.5 KB
-    # each: 20,000 entries stay within ~40 MB a process.
-    "comments": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LADLE_COMMENT_CACHE_ENTRIES", "20000"))},
-    },
 }
+# Each comment's reader-independent HTML (comments.threads.render_comments) is kept in each
+# process, about 1.5 KB a comment: 20,000 stay within ~40 MB; with Redis, shared there too.
 LADLE_COMMENT_CACHE = _env_bool("LADLE_COMMENT_CACHE", True)
+LADLE_COMMENT_CACHE_ENTRIES = int(os.environ.get("LADLE_COMMENT_CACHE_ENTRIES", "20000"))
 # With Redis (LADLE_REDIS_URL, e.g. redis://127.0.0.1:6379/0) every process on every machine
 # shares one cache (Django's own Redis backend), and sessions are read from it before the
 # database (written to both, so a restart of Redis logs nobody out).
 REDIS_URL = os.environ.get("LADLE_REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        alias: {
+        "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("LADLE_CACHE_PREFIX", "ladle"),
         }
-        for alias in ("default", "comments")
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

@@ -190,9 +190,13 @@ def empty_cache():
     """Each test starts with an empty cache: story ids repeat from test to test."""
     from django.core.cache import cache
 
+    from ladle.comments.threads import forget_local
+
     cache.clear()
+    forget_local()
     yield
     cache.clear()
+    forget_local()
 
 
 PG_SERVER = "postgres://root@127.0.0.1:5432/"

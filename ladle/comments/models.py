@@ -27,6 +27,15 @@ class CommentQuerySet(models.QuerySet):
     def with_authors(self):
         return self.select_related("author")
 
+    def for_display(self):
+        """With their authors, reading only what a thread shows: not the comments' source
+        text (their HTML is kept) nor most of each author's row."""
+        fields = [f.name for f in Comment._meta.concrete_fields if f.name != "body"]
+        shown = [
+            f"author__{name}" for name in ("username", "display_name", "signature", "is_guest")
+        ]
+        return self.select_related("author").only(*fields, *shown)
+
     def in_thread_for(self, reader):
         """Comments that have a place in the thread `reader` sees, removed placeholders
         included: the one rule every read path asks (docs/rules.md, *Who reads what*).

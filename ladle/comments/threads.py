@@ -1,7 +1,9 @@
 """Reading a story's thread for one reader: a fixed number of queries, the layout in memory."""
 
 import hashlib
+import threading
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -201,7 +203,7 @@ def _shared_key(c: ReaderComment, variant: str, context: tuple) -> str:
         variant, comment.pk, comment.number, comment.state, comment.score, comment.rating_count,
         comment.edited_at, comment.subject, comment.body_html, comment.removal_reason,
         comment.editorial, comment.guest_name, comment.is_hidden, author.username,
-        author.display_name, author.signature, c.author_url, c.parent_url, c.shown_time,
+        author.display_name, author.signature, c.url, c.author_url, c.parent_url, c.shown_time,
         context,
     )  # fmt: skip
     return (
@@ -221,7 +223,7 @@ def render_comments(items: list[tuple[ReaderComment, bool]], *, story, request=N
         return
     context = (story.accepts_comments, timezone.get_current_timezone_name())
     keys = [_shared_key(c, "full" if full else "header", context) for c, full in items]
-    found = comment_cache().get_many(keys) if keys else {}
+    found = _shared_html(keys)
     missing = {}
     for (c, full), key in zip(items, keys, strict=True):
         if key not in found:
@@ -229,7 +231,7 @@ def render_comments(items: list[tuple[ReaderComment, bool]], *, story, request=N
             html = render_to_string(template, {"comment": c, "story": story, **SLOTS})
             found[key] = missing[key] = html
     if missing:
-        comment_cache().set_many(missing, timeout=60 * 60 * 24 * 7)
+        _keep(missing)
     tools: dict[tuple, tuple[str, str]] = {}
     for (c, _), key in zip(items, keys, strict=True):
         state = (c.can_edit, c.can_delete, c.can_remove, c.can_restore, c.can_flag, c.can_rate,
@@ -276,8 +278,40 @@ def rendered_thread(thread: Thread, *, story, request=None) -> SafeString:
     return thread_markup(thread)
 
 
-def comment_cache():
-    return caches["comments"]
+# The keys name their content, so a copy kept in this process is never wrong: it spares the
+# shared cache (Redis) a round trip and the transfer for the comments a process serves most.
+_local: "OrderedDict[str, str]" = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def _shared_html(keys: list[str]) -> dict[str, str]:
+    found = {}
+    with _local_lock:
+        for key in keys:
+            html = _local.get(key)
+            if html is not None:
+                found[key] = html
+                _local.move_to_end(key)
+    if len(found) < len(keys) and settings.REDIS_URL:
+        shared = caches["default"].get_many([k for k in keys if k not in found])
+        found |= shared
+        _keep(shared, share=False)
+    return found
+
+
+def forget_local() -> None:
+    """Empty this process's copy (tests start each from nothing)."""
+    with _local_lock:
+        _local.clear()
+
+
+def _keep(rendered: dict[str, str], *, share: bool = True) -> None:
+    with _local_lock:
+        _local.update(rendered)
+        while len(_local) > settings.LADLE_COMMENT_CACHE_ENTRIES:
+            _local.popitem(last=False)
+    if share and settings.REDIS_URL:
+        caches["default"].set_many(rendered, timeout=60 * 60 * 24 * 7)
 
 
 def annotate(
@@ -289,6 +323,7 @@ def annotate(
 ) -> list[ReaderComment]:
     """Each comment with what `reader` sees of it. `outside_parents` gives the numbers of
     parents that are not in `comments` (the root of a subthread has one)."""
+    reader = _unwrapped(reader)
     ratings = ratings or {}
     numbers = {**(outside_parents or {}), **{c.pk: c.number for c in comments}}
     trusted = reader.is_trusted
@@ -330,6 +365,13 @@ def annotate(
     return shown
 
 
+def _unwrapped(reader):
+    """The member behind `request.user`'s lazy wrapper: asked a dozen times per comment, the
+    wrapper's indirection alone cost more than the checks."""
+    reader.is_authenticated  # noqa: B018 -- makes the lazy object load its member
+    return getattr(reader, "_wrapped", reader) or reader
+
+
 def _rating_menus(choices: list[tuple[int, str]]) -> dict[int | None, str]:
     """The <option>s of the rating menu, once per possible current rating of the reader."""
     menus: dict[int | None, str] = {}
@@ -368,7 +410,7 @@ def story_thread(
     Editorial comments are shown while the story is queued and left out once it is published,
     unless `editorial` asks for them. Comments after `new_since` are marked new.
     """
-    everything = list(Comment.objects.for_story(story).shown().with_authors())
+    everything = list(Comment.objects.for_story(story).shown().for_display())
     # Editorial comments leave a story once it is published (`in_thread_for`); editors may
     # still ask to see them.
     editorial = story.is_queued() or (bool(editorial) and reader.is_editor)
@@ -399,7 +441,7 @@ def subthread(
     A comment hidden from the reader gives an empty thread, unless `always_root` (the reader
     just rated it and gets it back to see the new score).
     """
-    rows = list(Comment.objects.subtree_of(comment).shown().with_authors())
+    rows = list(Comment.objects.subtree_of(comment).shown().for_display())
     ratings = _reader_ratings(reader, Q(comment__in=[r.pk for r in rows]))
     # The root's parent is outside the subtree: its number makes the Parent link.
     outside: dict[int, int] = {}

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from ladle.accounts.services import save_member_fields
 from ladle.comments.services import edit_comment, rate_comment, remove_comment
-from ladle.comments.threads import SLOTS
+from ladle.comments.threads import SLOTS, forget_local
 from tests.conftest import client_for, main_of, make_comment, make_editor, make_member, make_story
 
 MODES = ["threaded", "nested", "minimal", "flat", "flat_unthreaded"]
@@ -69,6 +69,7 @@ def page(story, member, mode) -> str:
 def uncached(settings, story, member, mode) -> str:
     settings.LADLE_COMMENT_CACHE = False
     caches["default"].clear()
+    forget_local()
     try:
         return page(story, member, mode)
     finally:
