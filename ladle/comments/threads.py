@@ -224,7 +224,7 @@ def render_comments(items: list[tuple[ReaderComment, bool]], *, story, request=N
     context = (story.accepts_comments, timezone.get_current_timezone_name())
     keys = [_shared_key(c, "full" if full else "header", context) for c, full in items]
     found = _shared_html(keys)
-    missing = {}
+    missing: dict[str, str] = {}
     for (c, full), key in zip(items, keys, strict=True):
         if key not in found:
             template = "comments/_comment.html" if full else "comments/_comment_header.html"
