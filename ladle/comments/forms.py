@@ -46,15 +46,6 @@ class GuestCommentForm(HoneypotMixin, CommentForm):
     field_order = ["name", "subject", "body", "markup"]
 
 
-class RejectForm(forms.Form):
-    reason = forms.CharField(
-        required=False,
-        max_length=300,
-        help_text="Public, on the moderation log.",
-        widget=forms.TextInput(attrs={"size": 60}),
-    )
-
-
 class RemoveForm(forms.Form):
     reason = forms.CharField(
         required=False,

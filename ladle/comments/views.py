@@ -23,7 +23,7 @@ from ladle.moderation.pages import act
 from ladle.stories.models import Story
 
 from . import rules, services
-from .forms import CommentForm, GuestCommentForm, RejectForm, RemoveForm, comment_form
+from .forms import CommentForm, GuestCommentForm, RemoveForm, comment_form
 from .models import Comment, HeldComment
 from .preferences import COOKIE, COOKIE_MAX_AGE, cookie_value, parse_options, reader_choices
 from .threads import ReaderComment, annotate, rendered_thread, subthread
@@ -354,7 +354,7 @@ def held(request, pk: int, decision: str):
         )
     return act(
         request,
-        RejectForm(data),
+        ReasonForm(data),
         lambda data: services.reject_held(held=held, moderator=request.user, reason=data["reason"]),
         heading="Reject a held comment",
         about=about,

@@ -61,6 +61,16 @@ def story_fields(data: dict) -> dict:
     }
 
 
+def written_initial(story: Story) -> dict:
+    """A member's writing form filled with their story as it stands (to edit it)."""
+    return {
+        "title": story.title,
+        "intro": story.intro,
+        "body": story.body,
+        "topics": list(story.topics.all()),
+    }
+
+
 def written_fields(data: dict) -> dict:
     """What a member's writing form (diary entry, submission, queue edit) gives a service."""
     return {

@@ -12,7 +12,7 @@ from ladle.moderation.forms import FlagForm, ReasonForm
 from ladle.moderation.pages import act
 
 from .. import services
-from ..forms import StoryForm, WriteForm, story_fields, written_fields
+from ..forms import StoryForm, WriteForm, story_fields, written_fields, written_initial
 from ..models import DIARY_SECTION_SLUG, Story
 
 
@@ -90,12 +90,7 @@ def edit_diary(request, name: str, pk: int):
     story = get_object_or_404(Story, pk=pk, section__slug=DIARY_SECTION_SLUG)
     if story.author_id != request.user.pk or request.user.username.lower() != name.lower():
         raise PermissionDenied("You can only edit your own diary entries.")
-    initial = {
-        "title": story.title,
-        "intro": story.intro,
-        "body": story.body,
-        "topics": list(story.topics.all()),
-    }
+    initial = written_initial(story)
     return written_page(
         request,
         WriteForm(request.POST if request.method == "POST" else None, initial=initial),

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import services
-from ..forms import SubmitForm, VoteForm, WriteForm, written_fields
+from ..forms import SubmitForm, VoteForm, WriteForm, written_fields, written_initial
 from ..models import QueueVote, Story
 from .editing import written_page
 from .reading import story_context
@@ -157,12 +157,7 @@ def edit_queued(request, pk: int):
     story = get_object_or_404(Story, pk=pk)
     if story.author_id != request.user.pk or not story.is_in_edit_queue():
         raise PermissionDenied("Only the author may edit a story, and only in the edit queue.")
-    initial = {
-        "title": story.title,
-        "intro": story.intro,
-        "body": story.body,
-        "topics": list(story.topics.all()),
-    }
+    initial = written_initial(story)
     return written_page(
         request,
         WriteForm(request.POST if request.method == "POST" else None, initial=initial),
