@@ -264,21 +264,23 @@ def post_guest_comment(
     if not story.takes_guest_comments():
         raise PermissionDenied("Log in to comment here.")
     errors: dict[str, list[str]] = {}
-    for check in (lambda: check_guest_name(name), lambda: check_text(subject, body)):
-        try:
-            check()
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                errors.setdefault(field, []).extend(messages)
-    if errors:
+    try:
+        name = check_guest_name(name)
+    except ValidationError as error:
+        errors |= error.message_dict
+    try:
+        subject, body = check_text(subject, body)
+    except ValidationError as error:
+        errors |= error.message_dict
+    if errors:  # every field's problem at once, as a member's form shows them
         raise ValidationError(errors)
-    name, (subject, body) = check_guest_name(name), check_text(subject, body)
     body_html = render(body, markup=markup)
     allowed = value("guest_links")
     if body_html.count("<a ") > allowed:
         raise ValidationError(
             {"body": f"A comment without an account may hold at most {allowed} links."}
         )
+    held = story.section.guest_comments == "held"
     if parent is not None and not Comment.objects.visible_to(PUBLIC).filter(
         pk=parent.pk, story=story
     ):
@@ -290,9 +292,8 @@ def post_guest_comment(
             "the most it may. Try again later, or sign up. Your text is kept below.",
             until=None,
         )
-    now = timezone.now()
-    if story.section.guest_comments == "held":
-        held = HeldComment.objects.create(
+    if held:
+        waiting = HeldComment.objects.create(
             story=story,
             parent=parent,
             name=name,
@@ -301,13 +302,13 @@ def post_guest_comment(
             markup=markup,
             body_html=body_html,
             address=address,
-            created_at=now,
+            created_at=timezone.now(),
         )
         alert_moderators(
             text=f"A comment by {name} (no account) on “{story.title}” waits for approval.",
             url=reverse("moderation_queue"),
         )
-        return held
+        return waiting
     with transaction.atomic():
         return _add(
             story=story,
