@@ -1,14 +1,11 @@
 """Comments: a story's discussion, stored as rows with a parent link and a per-story number."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
 from django.urls import reverse
 
 from ladle.lib.ranking import format_score
-from ladle.site.values import value
 
 from . import rules
 
@@ -235,7 +232,7 @@ class Comment(models.Model):
 
     def can_be_edited_by(self, user, now) -> bool:
         """The author may edit within the edit window while nobody has replied."""
-        window = timedelta(minutes=value("comment_edit_minutes"))
+        window = rules.edit_window()
         return (
             user.is_authenticated
             and user.pk == self.author_id

@@ -1,5 +1,7 @@
 """The site's rating rules, read from settings (docs/rules.md: every number is a site default)."""
 
+from datetime import timedelta
+
 from ladle.site.values import value
 
 
@@ -30,6 +32,11 @@ def highest_rating() -> int:
 
 def hide_threshold() -> float:
     return value("hide_threshold")
+
+
+def edit_window() -> timedelta:
+    """How long after posting an author may still edit a comment nobody has replied to."""
+    return timedelta(minutes=value("comment_edit_minutes"))
 
 
 def large_thread() -> int:

@@ -1,10 +1,11 @@
 """Reading a story's thread for one reader: a fixed number of queries, the layout in memory."""
 
 import hashlib
+import re
 import threading
 import zlib
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -16,13 +17,13 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from ladle.accounts.models import Visitor
-from ladle.lib.display import ArrangedThread, Display, ViewOptions, arrange
+from ladle.lib.display import ArrangedThread, Display, ViewOptions, arrange, sibling_key
 from ladle.lib.timefmt import scoop_datetime
 from ladle.lib.tree import Thread
 
 from .models import Comment, Rating
 from .preferences import ReaderChoices, reader_choices
-from .rules import large_thread, may_hide, rating_choices
+from .rules import edit_window, hide_threshold, large_thread, may_hide, rating_choices
 
 
 @dataclass
@@ -161,6 +162,7 @@ class ReaderComment:
     can_rate: bool
     rating_menu: str
     html: str = ""  # the comment rendered for this reader, when `render_comments` filled it
+    keys: dict | None = None  # the shared row's memo of cache keys (`SharedComment.keys`)
 
     def __getattr__(self, name: str):
         return getattr(self.comment, name)
@@ -198,6 +200,15 @@ class _StandIn:
 
 
 def _shared_key(c: ReaderComment, variant: str, context: tuple) -> str:
+    if c.keys is None:
+        return _content_key(c, variant, context)
+    key = c.keys.get((variant, context))
+    if key is None:
+        key = c.keys[(variant, context)] = _content_key(c, variant, context)
+    return key
+
+
+def _content_key(c: ReaderComment, variant: str, context: tuple) -> str:
     comment, author = c.comment, c.comment.author
     shown = (
         variant, comment.pk, comment.number, comment.state, comment.score, comment.rating_count,
@@ -229,29 +240,36 @@ def render_comments(items: list[tuple[ReaderComment, bool]], *, story, request=N
         if key not in found:
             template = "comments/_comment.html" if full else "comments/_comment_header.html"
             html = render_to_string(template, {"comment": c, "story": story, **SLOTS})
-            found[key] = missing[key] = html
+            missing[key] = html
+            found[key] = _pieces(html)
     if missing:
         _keep(missing)
-    tools: dict[tuple, tuple[str, str]] = {}
+    tools: dict[tuple, tuple[tuple[str, ...], tuple[str, ...]]] = {}
     for (c, _), key in zip(items, keys, strict=True):
         state = (c.can_edit, c.can_delete, c.can_remove, c.can_restore, c.can_flag, c.can_rate,
                  c.my_rating, c.rating_menu)  # fmt: skip
         if state not in tools:
             stand_in = {"comment": _StandIn(*state), "story": story}
-            tools[state] = (
-                render_to_string("comments/_comment_tools.html", stand_in, request=request),
-                render_to_string("comments/_rate_form.html", stand_in, request=request),
+            tools[state] = tuple(
+                _pieces(render_to_string(template, stand_in, request=request))
+                for template in ("comments/_comment_tools.html", "comments/_rate_form.html")
             )
         links, form = tools[state]
-        if links.strip() or form.strip():
-            links = links.replace(_URL, c.url).replace(_ANCHOR, c.anchor)
-            form = form.replace(_URL, c.url).replace(_ANCHOR, c.anchor)
-        c.html = mark_safe(
-            found[key]
-            .replace(SLOTS["new_slot"], NEW_MARKER if c.is_new else "")
-            .replace(SLOTS["tools_slot"], links)
-            .replace(SLOTS["form_slot"], form)
-        )
+        own = {_URL: c.url, _ANCHOR: c.anchor}
+        slots = {
+            SLOTS["new_slot"]: NEW_MARKER if c.is_new else "",
+            SLOTS["tools_slot"]: "".join([own.get(part, part) for part in links]),
+            SLOTS["form_slot"]: "".join([own.get(part, part) for part in form]),
+        }
+        c.html = mark_safe("".join([slots.get(part, part) for part in found[key]]))
+
+
+_MARKS = re.compile("(" + "|".join(re.escape(m) for m in (*SLOTS.values(), _URL, _ANCHOR)) + ")")
+
+
+def _pieces(html: str) -> tuple[str, ...]:
+    """`html` cut at the markers, each marker a piece of its own (filled by a lookup)."""
+    return tuple(_MARKS.split(html))
 
 
 def thread_markup(thread: Thread) -> SafeString:
@@ -280,11 +298,11 @@ def rendered_thread(thread: Thread, *, story, request=None) -> SafeString:
 
 # The keys name their content, so a copy kept in this process is never wrong: it spares the
 # shared cache (Redis) a round trip and the transfer for the comments a process serves most.
-_local: "OrderedDict[str, str]" = OrderedDict()
+_local: "OrderedDict[str, tuple[str, ...]]" = OrderedDict()
 _local_lock = threading.Lock()
 
 
-def _shared_html(keys: list[str]) -> dict[str, str]:
+def _shared_html(keys: list[str]) -> dict[str, tuple[str, ...]]:
     found = {}
     with _local_lock:
         for key in keys:
@@ -294,7 +312,7 @@ def _shared_html(keys: list[str]) -> dict[str, str]:
                 _local.move_to_end(key)
     if len(found) < len(keys) and settings.REDIS_URL:
         shared = caches["default"].get_many([k for k in keys if k not in found])
-        found |= shared
+        found |= {key: _pieces(html) for key, html in shared.items()}
         _keep(shared, share=False)
     return found
 
@@ -303,15 +321,62 @@ def forget_local() -> None:
     """Empty this process's copy (tests start each from nothing)."""
     with _local_lock:
         _local.clear()
+        _rows.clear()
 
 
 def _keep(rendered: dict[str, str], *, share: bool = True) -> None:
     with _local_lock:
-        _local.update(rendered)
+        _local.update((key, _pieces(html)) for key, html in rendered.items())
         while len(_local) > settings.LADLE_COMMENT_CACHE_ENTRIES:
             _local.popitem(last=False)
     if share and settings.REDIS_URL:
         caches["default"].set_many(rendered, timeout=60 * 60 * 24 * 7)
+
+
+@dataclass(eq=False)
+class SharedComment:
+    """What every reader is shown of one comment, worked out once per version of a thread
+    (see `_thread_rows`): its addresses, its parent's number and its time in the zone."""
+
+    comment: Comment
+    url: str
+    number_text: str
+    author_url: str
+    parent_number: int | None
+    parent_url: str
+    shown_time: str
+    hidden: bool  # below the hide threshold (`Comment.is_hidden`)
+    keys: dict  # (variant, context) -> the cache key of its shared HTML (`_shared_key`)
+
+
+def _shared(comments: list[Comment], outside_parents: dict[int, int] | None = None):
+    """The reader-independent part of `annotate`."""
+    numbers = {**(outside_parents or {}), **{c.pk: c.number for c in comments}}
+    zone = timezone.get_current_timezone()
+    author_urls: dict[int, str] = {}
+    story_prefix: dict[int, str] = {}
+    rows = []
+    for c in comments:
+        if c.story_id not in story_prefix:
+            story_prefix[c.story_id] = reverse("comments:permalink", args=[c.story_id, 0])[:-2]
+        prefix = story_prefix[c.story_id]
+        if c.author_id not in author_urls:
+            author_urls[c.author_id] = "" if c.guest_name else c.author.get_absolute_url()
+        parent_number = numbers.get(c.parent_id) if c.parent_id is not None else None
+        rows.append(
+            SharedComment(
+                comment=c,
+                url=f"{prefix}{c.number}/",
+                number_text=str(c.number),
+                author_url="" if c.guest_name else author_urls[c.author_id],
+                parent_number=parent_number,
+                parent_url=f"{prefix}{parent_number}/" if parent_number else "",
+                shown_time=scoop_datetime(c.created_at, zone),
+                hidden=c.is_hidden,
+                keys={},
+            )
+        )
+    return rows
 
 
 def annotate(
@@ -323,43 +388,58 @@ def annotate(
 ) -> list[ReaderComment]:
     """Each comment with what `reader` sees of it. `outside_parents` gives the numbers of
     parents that are not in `comments` (the root of a subthread has one)."""
+    return _for_reader(_shared(comments, outside_parents), reader, ratings, new_since)
+
+
+def _for_reader(
+    rows: list[SharedComment], reader, ratings: dict[int, int] | None, new_since
+) -> list[ReaderComment]:
+    """The shared rows with `reader`'s own state: their rating, permissions and `[new]`."""
     reader = _unwrapped(reader)
     ratings = ratings or {}
-    numbers = {**(outside_parents or {}), **{c.pk: c.number for c in comments}}
     trusted = reader.is_trusted
-    zone = timezone.get_current_timezone()
     now = timezone.now()
+    window = edit_window()
     menus = _rating_menus(rating_choices(may_hide=may_hide(reader)))
-    author_urls: dict[int, str] = {}
-    story_prefix: dict[int, str] = {}
+    # A reader's permissions on a comment depend only on these facts about it (see the
+    # `can_be_*_by` methods), and a page has a handful of combinations: each is asked once.
+    permissions: dict[tuple, tuple[bool, ...]] = {}
     shown = []
-    for c in comments:
-        if c.story_id not in story_prefix:
-            story_prefix[c.story_id] = reverse("comments:permalink", args=[c.story_id, 0])[:-2]
-        prefix = story_prefix[c.story_id]
-        if c.author_id not in author_urls:
-            author_urls[c.author_id] = "" if c.guest_name else c.author.get_absolute_url()
-        parent_number = numbers.get(c.parent_id) if c.parent_id is not None else None
+    for row in rows:
+        c = row.comment
+        own = c.author_id == reader.pk
+        facts = (
+            own,
+            c.state,
+            row.hidden,
+            own and c.reply_count == 0,
+            own and now - c.created_at <= window,
+        )
+        allowed = permissions.get(facts)
+        if allowed is None:
+            allowed = permissions[facts] = (
+                c.can_be_edited_by(reader, now),
+                c.can_be_deleted_by(reader),
+                c.can_be_removed_by(reader),
+                c.can_be_restored_by(reader),
+                c.can_be_flagged_by(reader),
+                c.can_be_rated_by(reader, trusted=trusted),
+            )
         my_rating = ratings.get(c.pk)
-        can_rate = c.can_be_rated_by(reader, trusted=trusted)
         shown.append(
             ReaderComment(
-                comment=c,
-                url=f"{prefix}{c.number}/",
-                number_text=str(c.number),
-                author_url="" if c.guest_name else author_urls[c.author_id],
-                parent_number=parent_number,
-                parent_url=f"{prefix}{parent_number}/" if parent_number else "",
-                shown_time=scoop_datetime(c.created_at, zone),
-                is_new=new_since is not None and c.created_at > new_since,
-                my_rating=my_rating,
-                can_edit=c.can_be_edited_by(reader, now),
-                can_delete=c.can_be_deleted_by(reader),
-                can_remove=c.can_be_removed_by(reader),
-                can_restore=c.can_be_restored_by(reader),
-                can_flag=c.can_be_flagged_by(reader),
-                can_rate=can_rate,
-                rating_menu=menus[my_rating] if can_rate else "",
+                c,
+                row.url,
+                row.number_text,
+                row.author_url,
+                row.parent_number,
+                row.parent_url,
+                row.shown_time,
+                new_since is not None and c.created_at > new_since,
+                my_rating,
+                *allowed,
+                menus[my_rating] if allowed[-1] else "",
+                keys=row.keys,
             )
         )
     return shown
@@ -405,32 +485,89 @@ def shows_for(reader, rated_by_reader):
 def story_thread(
     story, reader, choices: ReaderChoices, *, new_since=None, editorial: bool | None = None
 ) -> StoryThread:
-    """The whole thread of `story` as `reader` sees it: two queries whatever its size.
+    """The whole thread of `story` as `reader` sees it: two queries whatever its size (one
+    when this process has the thread's current version, `_thread_rows`).
 
     Editorial comments are shown while the story is queued and left out once it is published,
     unless `editorial` asks for them. Comments after `new_since` are marked new.
     """
-    everything = list(Comment.objects.for_story(story).shown().for_display())
     # Editorial comments leave a story once it is published (`in_thread_for`); editors may
     # still ask to see them.
     editorial = story.is_queued() or (bool(editorial) and reader.is_editor)
-    comments = [c for c in everything if editorial or not c.editorial]
+    rows = _thread_rows(story, editorial)
     ratings = _reader_ratings(reader, Q(comment__story=story))
     arranged = arrange(
-        annotate(comments, reader, ratings, new_since=new_since),
+        _for_reader(rows.sorted_for(choices.options), reader, ratings, new_since),
         options=choices.options,
         shows=shows_for(reader, ratings),
         large_thread_at=large_thread(),
         large_thread_display=choices.large_thread_display,
         display_forced=choices.display_forced,
+        in_order=True,
     )
     return StoryThread(
         arranged=arranged,
         options=choices.options,
+        total=rows.total,
+        editorial=rows.editorial,
+        hidden_total=rows.hidden,
+    )
+
+
+@dataclass
+class _ThreadRows:
+    shown: list[SharedComment]  # the comments in the thread (editorial ones if asked for)
+    total: int
+    editorial: int
+    hidden: int
+    in_order: dict = field(default_factory=dict)  # (rating sort, age sort) -> `shown` sorted
+
+    def sorted_for(self, options: ViewOptions) -> list[SharedComment]:
+        """`shown` in the options' sibling order (`lib.display.sibling_key`), sorted once."""
+        sort = (options.rating_sort, options.age_sort)
+        found = self.in_order.get(sort)
+        if found is None:
+            key = sibling_key(*sort)
+            found = self.in_order[sort] = sorted(self.shown, key=lambda row: key(row.comment))
+        return found
+
+
+# A story's thread rows, kept per version of the thread: every change to a comment moves the
+# story's thread revision (as for the anonymous page), so a copy kept in this process under a
+# key holding that revision is never stale, and a member's page skips reading the comments.
+_rows: "OrderedDict[tuple, _ThreadRows]" = OrderedDict()
+
+
+def _thread_rows(story, editorial: bool) -> _ThreadRows:
+    key = (
+        story.pk,
+        story.thread_revision,
+        story.updated_at,
+        editorial,
+        timezone.get_current_timezone_name(),
+        hide_threshold(),
+    )
+    if settings.LADLE_COMMENT_CACHE:
+        with _local_lock:
+            found = _rows.get(key)
+            if found is not None:
+                _rows.move_to_end(key)
+                return found
+    everything = list(Comment.objects.for_story(story).shown().for_display())
+    comments = [c for c in everything if editorial or not c.editorial]
+    found = _ThreadRows(
+        shown=_shared(comments),
         total=len(everything),
         editorial=sum(1 for c in everything if c.editorial),
-        hidden_total=sum(1 for c in comments if c.is_hidden),
+        hidden=sum(1 for c in comments if c.is_hidden),
     )
+    if settings.LADLE_COMMENT_CACHE:
+        with _local_lock:
+            _rows[key] = found
+            kept = sum(len(rows.shown) for rows in _rows.values())
+            while len(_rows) > 1 and kept > settings.LADLE_COMMENT_CACHE_ENTRIES:
+                kept -= len(_rows.popitem(last=False)[1].shown)
+    return found
 
 
 def subthread(

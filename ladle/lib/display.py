@@ -111,21 +111,30 @@ def arrange(
     large_thread_display: Display = Display.THREADED,
     display_forced: bool = False,
     root_id: Any = None,
+    in_order: bool = False,
 ) -> ArrangedThread:
     """Lay out `comments` for one reader.
 
     `shows(comment)` says whether the reader sees a comment; a comment not shown takes its
     whole subtree with it. Above `large_thread_at` visible comments the reader's large-thread
     mode replaces their display, unless the display was asked for explicitly on this request.
+    `in_order`: `comments` are already sorted by the options' `sibling_key` (so siblings are
+    too), as a thread kept between requests can be.
     """
     key = sibling_key(options.rating_sort, options.age_sort)
-    ordered = order_depth_first(comments, sort_key=key, include=shows, root_id=root_id)
+    ordered = order_depth_first(
+        comments, sort_key=None if in_order else key, include=shows, root_id=root_id
+    )
     display = options.display
     if len(ordered) > large_thread_at and not display_forced:
         display = large_thread_display
 
     if display is Display.FLAT_UNTHREADED:
-        ordered = sorted(ordered, key=lambda pair: key(pair[0]))
+        if in_order:
+            depths = {id(c): depth for c, depth in ordered}
+            ordered = [(c, depths[id(c)]) for c in comments if id(c) in depths]
+        else:
+            ordered = sorted(ordered, key=lambda pair: key(pair[0]))
     if display in (Display.FLAT, Display.FLAT_UNTHREADED):
         thread = layout([(c, 0) for c, _ in ordered])
     else:

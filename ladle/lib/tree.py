@@ -37,11 +37,12 @@ class Thread:
 
 def order_depth_first(
     nodes: Iterable[Node],
-    sort_key: Callable[[Any], Any] = lambda node: node.id,
+    sort_key: Callable[[Any], Any] | None = lambda node: node.id,
     root_id: Any = None,
     include: Callable[[Any], bool] | None = None,
 ) -> list[tuple[Any, int]]:
-    """Return (node, depth) pairs in thread order below `root_id`.
+    """Return (node, depth) pairs in thread order below `root_id` (siblings sorted by
+    `sort_key`, or kept in the order given when it is None).
 
     Nodes whose parent is not in the list are treated as orphans and left out: a thread only
     shows what hangs from its root. A node for which `include` is false is left out together
@@ -50,8 +51,9 @@ def order_depth_first(
     children: dict[Any, list[Any]] = defaultdict(list)
     for node in nodes:
         children[node.parent_id].append(node)
-    for siblings in children.values():
-        siblings.sort(key=sort_key)
+    if sort_key is not None:
+        for siblings in children.values():
+            siblings.sort(key=sort_key)
 
     ordered: list[tuple[Any, int]] = []
     stack = [(node, 0) for node in reversed(children.get(root_id, []))]
