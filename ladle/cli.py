@@ -401,9 +401,9 @@ def _main(argv: list[str] | None = None) -> int:
     if refusal := _refuse_without_site(argv):
         return refusal
     if argv[:1] == ["manage"]:
-        return manage(argv[1:])
+        return _then_pages_moved_on(manage(argv[1:]))
     if argv[:1] in (["import-scoop"], ["import-wxr"]):
-        return manage([argv[0].replace("-", "_"), *argv[1:]])
+        return _then_pages_moved_on(manage([argv[0].replace("-", "_"), *argv[1:]]))
     if argv[:1] == ["worker"]:
         return worker(argv[1:])
     args = parser.parse_args(argv)
@@ -412,7 +412,28 @@ def _main(argv: list[str] | None = None) -> int:
         "backup": backup, "restore": restore, "upgrade": upgrade, "check": check,
         "deploy": deploy,
     }  # fmt: skip
-    return handlers[args.command](args)
+    status = handlers[args.command](args)
+    if args.command in ("init", "createadmin", "resetpassword", "restore", "upgrade"):
+        _then_pages_moved_on(status)
+    return status
+
+
+def _then_pages_moved_on(status: int) -> int:
+    """A command may have written anything: the pages kept for anonymous readers, in every
+    server process, are out of date (`ladle.site.pages`)."""
+    from django.apps import apps
+
+    if apps.ready:
+        import contextlib
+
+        from django.db import DatabaseError
+
+        from ladle.site.pages import moved_on
+
+        # No tables yet (a failed migration): there is no page to retire.
+        with contextlib.suppress(DatabaseError):
+            moved_on()
+    return status
 
 
 if __name__ == "__main__":

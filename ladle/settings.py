@@ -95,11 +95,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "ladle.ops.observe.RequestsSeenMiddleware",  # for `ladle check` (proxies, HTTPS)
+    # Whole pages for readers without a session, answered before anything below runs.
+    "ladle.site.pages.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ladle.security.SecurityHeadersMiddleware",
     # Compressed responses (Django's gzip, with its BREACH mitigation: random padding in each
-    # response), and 304s for pages whose ETag or Last-Modified the reader already has.
-    "django.middleware.gzip.GZipMiddleware",
+    # response; brotli where no secret can be in the page), and 304s for pages whose ETag or
+    # Last-Modified the reader already has.
+    "ladle.compression.CompressionMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -197,6 +200,10 @@ LADLE_COMMENT_CACHE_ENTRIES = int(os.environ.get("LADLE_COMMENT_CACHE_ENTRIES", 
 # With Redis (LADLE_REDIS_URL, e.g. redis://127.0.0.1:6379/0) every process on every machine
 # shares one cache (Django's own Redis backend), and sessions are read from it before the
 # database (written to both, so a restart of Redis logs nobody out).
+# Whole pages kept for readers without a session (ladle.site.pages), per process, in MB.
+LADLE_PAGE_CACHE = _env_bool("LADLE_PAGE_CACHE", True)
+LADLE_PAGE_CACHE_MB = int(os.environ.get("LADLE_PAGE_CACHE_MB", "64"))
+LADLE_BROTLI = _env_bool("LADLE_BROTLI", True)
 REDIS_URL = os.environ.get("LADLE_REDIS_URL", "")
 if REDIS_URL:
     CACHES = {

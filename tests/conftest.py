@@ -186,17 +186,32 @@ def deliver_mail() -> int:
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    """Each test starts with an empty cache: story ids repeat from test to test."""
+def empty_cache(settings):
+    """Each test starts with an empty cache: story ids repeat from test to test.
+
+    Whole pages for anonymous readers are kept only in the tests that ask for `page_cache`:
+    elsewhere tests write with the ORM between requests, which no site does (on a site every
+    write comes through a request, a job or a command, and moves the page generation on).
+    """
     from django.core.cache import cache
 
     from ladle.comments.threads import forget_local
+    from ladle.site.pages import kept
 
+    settings.LADLE_PAGE_CACHE = False
     cache.clear()
     forget_local()
+    kept.clear()
     yield
     cache.clear()
     forget_local()
+    kept.clear()
+
+
+@pytest.fixture
+def page_cache(settings):
+    """Whole pages kept for anonymous readers, as on a site."""
+    settings.LADLE_PAGE_CACHE = True
 
 
 PG_SERVER = "postgres://root@127.0.0.1:5432/"

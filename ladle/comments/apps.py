@@ -14,6 +14,12 @@ class CommentsConfig(AppConfig):
 
         shown_name_changed.connect(_name_changed, dispatch_uid="comments.names")
 
+        from ladle.site.pages import READER_COOKIES
+
+        from .preferences import COOKIE
+
+        READER_COOKIES.append(COOKIE)  # a visitor's display choice changes their pages
+
 
 def _threshold_moved(sender, names, **kwargs):
     if "hide_threshold" in names:

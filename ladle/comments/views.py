@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -276,12 +276,16 @@ def ratings(request, story_pk: int, number: int):
     )
 
 
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def set_display(request):
-    """The Display/Sort bar's [Set]: into the member's profile, or a cookie for anonymous."""
-    options = parse_options(request.POST)
-    response = redirect_back(request, request.POST.get("next"))
+    """The Display/Sort bar's [Set]: into the member's profile (a POST), or a cookie for a
+    visitor (a GET is enough: the cookie only changes how their own pages look)."""
+    data = request.POST if request.method == "POST" else request.GET
+    options = parse_options(data)
+    response = redirect_back(request, data.get("next"))
     if request.user.is_authenticated:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         save_display_choice(member=request.user, options=options)
     else:
         response.set_cookie(

@@ -14,6 +14,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from ladle.comments.services import refresh_all_mojo
+from ladle.site.pages import moved_on
 from ladle.stories.digests import send_digests
 
 from .models import JobRun
@@ -67,6 +68,7 @@ def run_due(now: datetime | None = None, jobs: list[Job] | None = None) -> list[
             log.exception("scheduled job %s failed", job.name)
             result = "failed (see the worker's log)"
         JobRun.objects.filter(name=job.name).update(finished_at=timezone.now(), result=result)
+        moved_on()  # a job may change what pages show (mojo, trust, digests)
         log.info("scheduled job %s ran for %s: %s", job.name, period_of(job.every, now), result)
         ran.append(job.name)
     return ran

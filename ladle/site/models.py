@@ -29,3 +29,15 @@ class SettingChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.old!r} -> {self.new!r}"
+
+
+class PageGeneration(models.Model):
+    """One row: a number that moves on after every write that may change a page (a form or
+    API call that is not a read, a scheduled job, a command). Pages kept for anonymous
+    readers are filed under it (`ladle.site.pages`), so a new number retires them all at once,
+    in every server process, on every machine sharing the database."""
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"page generation {self.number}"

@@ -424,3 +424,13 @@ class StoryVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} read {self.story_id} at {self.last_visit}"
+
+
+def next_publication(now):
+    """When the next story scheduled for later is due to appear (pages change then), or None."""
+    return (
+        Story.objects.filter(status=Story.Status.PUBLISHED, published_at__gt=now)
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )

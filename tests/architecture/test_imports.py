@@ -30,7 +30,9 @@ ENTRY_POINTS = (
     "ladle.cli", "ladle.urls", "ladle.settings", "ladle.wsgi", "ladle.demo", "ladle.ops",
 )  # fmt: skip
 # Modules of the project itself that every layer may use: they import no app of ours.
-BASE = ("ladle.form_actions", "ladle.security", "ladle.config", "ladle.storage")
+BASE = (
+    "ladle.form_actions", "ladle.security", "ladle.config", "ladle.storage", "ladle.compression",
+)  # fmt: skip
 
 
 def module_name(path: Path) -> str:
