@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "ladle.ops.observe.RequestsSeenMiddleware",  # for `ladle check` (proxies, HTTPS)
     # Whole pages for readers without a session, answered before anything below runs.
     "ladle.site.pages.AnonymousPageCacheMiddleware",
+    "ladle.replica.ReplicaReadsMiddleware",  # reads a replica may serve (when there is one)
     "django.middleware.security.SecurityMiddleware",
     "ladle.security.SecurityHeadersMiddleware",
     # Compressed responses (Django's gzip, with its BREACH mitigation: random padding in each
@@ -145,6 +146,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(config.sqlite_path(DATA_DIR)),
+            # Kept open between requests: opening the file and setting it up (below) costs
+            # more than serving a page a visitor is given from the page cache.
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -162,6 +167,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-ladle.sqlite3")}
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
+
+# A PostgreSQL read replica, for the reads that may be a moment old (ladle.replica).
+REPLICA_DATABASE_URL = os.environ.get("LADLE_REPLICA_DATABASE_URL", "")
+LADLE_REPLICA_PATHS = _env_list("LADLE_REPLICA_PATHS", "/api/,/feeds/,/search/")
+LADLE_REPLICA = bool(REPLICA_DATABASE_URL)
+if LADLE_REPLICA:
+    DATABASES["replica"] = dj_database_url.parse(REPLICA_DATABASE_URL, conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["ladle.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

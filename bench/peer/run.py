@@ -40,6 +40,7 @@ WP = "http://127.0.0.1:8081"
 STATIC = "http://127.0.0.1:8082"
 STATIC_DIR = Path("/var/www/ladle-bench-static")
 POSTS = {1000: 101, 100: 102}
+PAGES: dict[int, str] = {}  # the posts' own addresses, found at the start
 CLASSIC = "twentytwentyone"
 
 
@@ -280,6 +281,10 @@ def main() -> int:
     except OSError as error:
         raise SystemExit(f"The WordPress peer does not answer on {WP}: {error}") from None
 
+    # WordPress answers ?p=N with a 301 to the post's pretty address: measure the page itself.
+    for size, post in POSTS.items():
+        with urllib.request.urlopen(f"{WP}/?p={post}", timeout=60) as response:
+            PAGES[size] = response.geturl()
     trees = read_trees()
     env = new_site()
     os.environ.update(env)
@@ -298,13 +303,13 @@ def main() -> int:
         page = fetch(ladle + urls[1000])
         (STATIC_DIR / "ladle-1000.html").write_bytes(page)
         targets = [
-            ("WordPress classic, 1,000 comments", f"{WP}/?p={POSTS[1000]}", "", None),
+            ("WordPress classic, 1,000 comments", PAGES[1000], "", None),
             ("Ladle member, 1,000, threaded", ladle + urls[1000], cookie, urls[1000]),
             ("Ladle member, 1,000, nested", ladle + urls[1000] + "?display=nested", cookie,
              urls[1000] + "?display=nested"),
             ("Ladle visitor, 1,000", ladle + urls[1000], "", urls[1000]),
             ("nginx static, Ladle's 1,000 page", f"{STATIC}/ladle-1000.html", "", None),
-            ("WordPress classic, 100 comments", f"{WP}/?p={POSTS[100]}", "", None),
+            ("WordPress classic, 100 comments", PAGES[100], "", None),
             ("Ladle member, 100", ladle + urls[100], cookie, urls[100]),
             ("Ladle visitor, 100", ladle + urls[100], "", urls[100]),
             ("WordPress classic, front page", f"{WP}/", "", None),
@@ -314,7 +319,7 @@ def main() -> int:
         results: dict[str, list[dict]] = {name: [] for name, *_ in targets}
         for round_number in range(args.rounds):
             for name, url, who, path in targets:
-                fetch(url if "?p=" not in url else url, who)  # warm up
+                fetch(url, who)  # warm up
                 idle = wait_idle()
                 row = wrk(url, who, args.duration, args.threads, args.connections)
                 row["one"] = one_at_a_time(url, who)
@@ -329,7 +334,7 @@ def main() -> int:
             for who in (True, False)
             for size in (100, 1000)
         }
-        sizes |= {("wp", size): len(fetch(f"{WP}/?p={POSTS[size]}")) for size in (100, 1000)}
+        sizes |= {("wp", size): len(fetch(PAGES[size])) for size in (100, 1000)}
     finally:
         mysql(f"UPDATE wp_options SET option_value='{old_theme}' WHERE option_name IN "
               "('template','stylesheet')")  # fmt: skip

@@ -9,10 +9,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
-from django.db import connection
+from django.db import connections, router
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from .models import SearchEntry
 
 MAX_QUERY = 300  # characters of a search that are used
 MAX_TERMS = 32
@@ -77,10 +79,16 @@ def _highlight(text: str | None) -> SafeString:
     return mark_safe(escape(text or "").replace(START, "<mark>").replace(STOP, "</mark>"))
 
 
+def _connection():
+    """Where reads of the index go: the primary, or a read replica where the router says so
+    (`ladle.replica`)."""
+    return connections[router.db_for_read(SearchEntry)]
+
+
 def _moment(value: datetime):
     """A datetime as this database compares it in raw SQL (SQLite stores naive UTC text, and
     text with an offset would compare wrongly)."""
-    return connection.ops.adapt_datetimefield_value(value)
+    return _connection().ops.adapt_datetimefield_value(value)
 
 
 def _filters(search: Search) -> tuple[list[str], list]:
@@ -122,7 +130,7 @@ def _filters(search: Search) -> tuple[list[str], list]:
 
 def run(search: Search, *, offset: int, limit: int) -> tuple[list[Hit], int]:
     """One page of hits and the total number of hits."""
-    if connection.vendor == "postgresql":
+    if _connection().vendor == "postgresql":
         return _run_postgresql(search, offset=offset, limit=limit)
     return _run_sqlite(search, offset=offset, limit=limit)
 
@@ -135,7 +143,7 @@ def _run_sqlite(search: Search, *, offset: int, limit: int) -> tuple[list[Hit], 
     where_sql = " AND ".join(["search_fts MATCH %s", *where])
     base = "FROM search_fts JOIN search_searchentry e ON e.id = search_fts.rowid"
     order = "e.date DESC, e.id DESC" if search.newest_first else "rank, e.date DESC"
-    with connection.cursor() as cursor:
+    with _connection().cursor() as cursor:
         cursor.execute(f"SELECT count(*) {base} WHERE {where_sql}", [expression, *params])
         total = cursor.fetchone()[0]
         cursor.execute(
@@ -157,7 +165,7 @@ def _run_postgresql(search: Search, *, offset: int, limit: int) -> tuple[list[Hi
     source = "FROM search_searchentry e, websearch_to_tsquery('english', %s) AS q(query)"
     order = "e.date DESC, e.id DESC" if search.newest_first else "rank DESC, e.date DESC"
     options = f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15"
-    with connection.cursor() as cursor:
+    with _connection().cursor() as cursor:
         cursor.execute(f"SELECT count(*) {source} WHERE {where_sql}", [search.text, *params])
         total = cursor.fetchone()[0]
         # Rank and page first; the (costly) headlines are made for that page only.

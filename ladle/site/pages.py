@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 
 from ladle.compression import accepts_brotli
+from ladle.replica import reads_from_replica
 
 from .models import PageGeneration
 
@@ -66,6 +67,7 @@ def _eligible(request) -> bool:
         and "HTTP_AUTHORIZATION" not in request.META
         and "HTTP_HX_REQUEST" not in request.META
         and not request.path.startswith((settings.STATIC_URL, "/admin/"))
+        and not reads_from_replica(request)  # it may lag: never keep what it built
     )
 
 

@@ -32,6 +32,7 @@ ENTRY_POINTS = (
 # Modules of the project itself that every layer may use: they import no app of ours.
 BASE = (
     "ladle.form_actions", "ladle.security", "ladle.config", "ladle.storage", "ladle.compression",
+    "ladle.replica",
 )  # fmt: skip
 
 
