@@ -119,7 +119,7 @@ READER_COOKIES: list[str] = []
 CLOCKS: list[Callable[[datetime], datetime | None]] = []
 
 
-def _until_clock_changes(now: datetime) -> float:
+def kept_for(now: datetime) -> float:
     """Seconds a page may be kept: until the clock next changes a page, at most LONGEST."""
     until = LONGEST
     for clock in CLOCKS:
@@ -159,7 +159,7 @@ class AnonymousPageCacheMiddleware:
             and "no-store" not in response.get("Cache-Control", "")
             and "private" not in response.get("Cache-Control", "")
         ):
-            lasts = _until_clock_changes(timezone.now())
+            lasts = kept_for(timezone.now())
             if lasts >= 1:
                 page = (now + lasts, list(response.items()), response.content)
                 kept.put(key, page)

@@ -1,12 +1,16 @@
 """The sidebar: the operator's boxes in their order, each filled in a fixed number of queries."""
 
 from django import template
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
 
 from ladle.accounts.models import Visitor
 from ladle.boxes.models import Box
 from ladle.comments.following import hotlist_stories
 from ladle.comments.models import Comment
 from ladle.polls.models import Poll
+from ladle.site.pages import generation, kept_for
 from ladle.stories.models import Section, Story
 
 register = template.Library()
@@ -15,17 +19,38 @@ register = template.Library()
 @register.inclusion_tag("boxes/_sidebar.html", takes_context=True)
 def sidebar_boxes(context):
     request = context.get("request")
-    user = getattr(request, "user", None)
+    user = getattr(request, "user", None) or Visitor()
+    boxes, filled = _shared_boxes(user)
+    if any(box.kind == Box.Kind.HOTLIST for box in boxes) and user.is_authenticated:
+        # New-comment counts move when the member reads a story (a GET): always fresh.
+        filled = {**filled, "hotlist": hotlist_stories(user, limit=8)}
+    return {"boxes": boxes, "filled": filled, "user": user, "request": request}
+
+
+def _shared_boxes(user) -> tuple[list[Box], dict]:
+    """The boxes and what fills them (but the hotlist), kept per page generation and reader:
+    every write that could change them moves the generation on (`ladle.site.pages`), and
+    the clock is minded as for kept pages."""
+    if not settings.LADLE_PAGE_CACHE:
+        return _fill(user)
+    key = f"sidebar:{generation()}:{user.pk if user.is_authenticated else 'visitor'}"
+    found = cache.get(key)
+    if found is None:
+        found = _fill(user)
+        if (seconds := int(kept_for(timezone.now()))) > 0:
+            cache.set(key, found, timeout=seconds)
+    return found
+
+
+def _fill(user) -> tuple[list[Box], dict]:
     boxes = list(Box.objects.filter(visible=True))
     kinds = {box.kind for box in boxes}
-    filled = {}
-    if Box.Kind.HOTLIST in kinds and user is not None and user.is_authenticated:
-        filled["hotlist"] = hotlist_stories(user, limit=8)
+    filled: dict = {}
     if Box.Kind.POLL in kinds:
         filled["poll"] = (
             Poll.objects.filter(
                 is_current=True,
-                story__in=Story.objects.readable_by(user or Visitor()).published(),
+                story__in=Story.objects.readable_by(user).published(),
             )
             .prefetch_related("answers")
             .select_related("story")
@@ -35,7 +60,7 @@ def sidebar_boxes(context):
         filled["recent_comments"] = recent_comments(user)
     if Box.Kind.SECTIONS in kinds:
         filled["sections"] = list(Section.objects.all())
-    return {"boxes": boxes, "filled": filled, "user": user, "request": request}
+    return boxes, filled
 
 
 def recent_comments(reader, count: int = 6) -> list[Comment]:
