@@ -6,10 +6,12 @@ import threading
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db.models import Q
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +25,14 @@ from ladle.lib.tree import Thread
 
 from .models import Comment, Rating
 from .preferences import ReaderChoices, reader_choices
-from .rules import edit_window, hide_threshold, large_thread, may_hide, rating_choices
+from .rules import (
+    edit_window,
+    hide_threshold,
+    large_thread,
+    may_hide,
+    rating_choices,
+    rating_labels,
+)
 
 
 @dataclass
@@ -59,10 +68,25 @@ class RenderedThread:
     total: int
     editorial: int
     hidden_total: int
+    # A big member's thread as encoded pieces, put into the response in place of `html` (a
+    # marker) by `with_thread`: copied once, not once per template that includes it.
+    chunks: list[bytes] | None = None
 
     @property
     def topical(self) -> int:
         return self.total - self.editorial
+
+
+THREAD_MARK = "\x02thread\x02"
+
+
+def with_thread(response, thread: "RenderedThread | None"):
+    """`response` with the thread's pieces in place of its marker (see `chunks`)."""
+    if thread is None or thread.chunks is None:
+        return response
+    before, _, after = response.content.partition(THREAD_MARK.encode())
+    response.content = [before, *thread.chunks, after]
+    return response
 
 
 def page_thread(request, story, *, new_since=None) -> RenderedThread:
@@ -73,6 +97,10 @@ def page_thread(request, story, *, new_since=None) -> RenderedThread:
     if not request.user.is_authenticated:
         return anonymous_story_thread(story, choices)
     editorial = request.GET.get("editorial") == "1"
+    if settings.LADLE_COMMENT_CACHE:
+        found = _member_thread(story, request, choices, new_since, editorial)
+        if found is not None:
+            return found
     thread = story_thread(story, request.user, choices, new_since=new_since, editorial=editorial)
     return RenderedThread(
         html=rendered_thread(thread.thread, story=story, request=request),
@@ -222,7 +250,9 @@ def _content_key(c: ReaderComment, variant: str, context: tuple) -> str:
     )
 
 
-def render_comments(items: list[tuple[ReaderComment, bool]], *, story, request=None) -> None:
+def render_comments(
+    items: list[tuple[ReaderComment, bool]], *, story, request=None, csrf: str | None = None
+) -> None:
     """Set `html` on each (comment, full) pair: its full form or its one-line header, as the
     comment templates render it for this reader. Two cache round trips for any number; with
     the cache switched off (LADLE_COMMENT_CACHE), each is rendered whole, the reference the
@@ -250,8 +280,10 @@ def render_comments(items: list[tuple[ReaderComment, bool]], *, story, request=N
                  c.my_rating, c.rating_menu)  # fmt: skip
         if state not in tools:
             stand_in = {"comment": _StandIn(*state), "story": story}
+            if csrf is not None:  # a stand-in for the reader's token, put in by the caller
+                stand_in["csrf_token"] = csrf
             tools[state] = tuple(
-                _pieces(render_to_string(template, stand_in, request=request))
+                _pieces(render_to_string(template, stand_in, request=None if csrf else request))
                 for template in ("comments/_comment_tools.html", "comments/_rate_form.html")
             )
         links, form = tools[state]
@@ -272,20 +304,30 @@ def _pieces(html: str) -> tuple[str, ...]:
     return tuple(_MARKS.split(html))
 
 
-def thread_markup(thread: Thread) -> SafeString:
-    """The thread as nested lists around each comment's `html` (see `lib.tree.layout`)."""
+def _list_markup(thread: Thread) -> tuple[list[str], str]:
+    """The nested-list markup that goes before each entry of `thread`, and after the last
+    (see `lib.tree.layout`)."""
     if not thread.entries:
-        return mark_safe("")
-    parts = ['<ol class="thread">']
-    for entry in thread.entries:
+        return [], ""
+    prefixes = []
+    for number, entry in enumerate(thread.entries):
+        parts = ['<ol class="thread">'] if number == 0 else []
         if entry.opens_list:
             parts.append('<ol class="replies">')
         if entry.closes_item:
             parts.append("</li></ol>" * len(entry.closes) + "</li>")
         parts.append(f'\n<li class="comment-item depth-{entry.thread_depth}">')
-        parts.append(entry.comment.html)
-    parts.append("</li></ol>" * len(thread.trailing_closes) + "</li>\n</ol>")
-    return mark_safe("".join(parts))
+        prefixes.append("".join(parts))
+    return prefixes, "</li></ol>" * len(thread.trailing_closes) + "</li>\n</ol>"
+
+
+def thread_markup(thread: Thread) -> SafeString:
+    """The thread as nested lists around each comment's `html`."""
+    prefixes, trailing = _list_markup(thread)
+    entries = zip(prefixes, thread.entries, strict=True)
+    return mark_safe(
+        "".join([f"{prefix}{entry.comment.html}" for prefix, entry in entries]) + trailing
+    )
 
 
 def rendered_thread(thread: Thread, *, story, request=None) -> SafeString:
@@ -521,6 +563,23 @@ class _ThreadRows:
     editorial: int
     hidden: int
     in_order: dict = field(default_factory=dict)  # (rating sort, age sort) -> `shown` sorted
+    # A member kind's thread, rendered (`_member_thread`), for a few recent kinds and choices.
+    rendered: "OrderedDict[tuple, _KindThread]" = field(default_factory=OrderedDict)
+
+    @cached_property
+    def by_pk(self) -> dict[int, SharedComment]:
+        return {row.comment.pk: row for row in self.shown}
+
+    @cached_property
+    def by_author(self) -> dict[int, list[SharedComment]]:
+        found: dict[int, list[SharedComment]] = {}
+        for row in self.shown:
+            found.setdefault(row.comment.author_id, []).append(row)
+        return found
+
+    @cached_property
+    def newest_first(self) -> list[SharedComment]:
+        return sorted(self.shown, key=lambda row: row.comment.created_at, reverse=True)
 
     def sorted_for(self, options: ViewOptions) -> list[SharedComment]:
         """`shown` in the options' sibling order (`lib.display.sibling_key`), sorted once."""
@@ -601,4 +660,143 @@ def subthread(
         total=len(rows),
         editorial=sum(1 for c in rows if c.editorial),
         hidden_total=sum(1 for c in rows if c.is_hidden),
+    )
+
+
+# --- A member's page from their kind's page -------------------------------------------------
+#
+# What a member is shown of a comment they did not write, have not rated and that is not new
+# to them depends only on their kind: member or not, staff or not, trusted or not, suspended or
+# not, and their choice for hidden comments. So a kind's thread is rendered once per version of
+# the thread (kept with its rows) and each member's page is that thread with their own
+# comments, their rated ones and the new ones rendered for them and put in place. When their
+# own or rated comments change which comments they see at all (a hidden comment of theirs),
+# the page is laid out for them alone (`story_thread`).
+
+CSRF_MARK = "\x02csrf\x02"
+KIND_THREADS = 6  # per version of a thread: display choices times kinds of member in use
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """A member of a kind, with no comment, rating or visit of their own."""
+
+    is_member: bool
+    is_editor: bool
+    is_trusted: bool
+    suspended: bool
+    hidden_comment_choice: str
+    pk = None
+    is_authenticated = True
+
+    @classmethod
+    def of(cls, reader) -> "_Kind":
+        return cls(
+            is_member=reader.is_member,
+            is_editor=reader.is_editor,
+            is_trusted=reader.is_trusted,
+            suspended=bool(reader.suspension_refusal()),
+            hidden_comment_choice=reader.hidden_comment_choice,
+        )
+
+    def suspension_refusal(self, now=None) -> str:
+        return "suspended" if self.suspended else ""
+
+
+@dataclass
+class _KindThread:
+    arranged: ArrangedThread
+    prefixes: list[str]
+    pieces: list[list[bytes]]  # each entry encoded, cut where the reader's CSRF token goes
+    trailing: str
+    place: dict[int, int]  # comment id -> its entry
+
+
+def _encoded(entry: str) -> list[bytes]:
+    return [piece.encode() for piece in entry.split(CSRF_MARK)]
+
+
+def _kind_thread(rows: _ThreadRows, kind: _Kind, choices: ReaderChoices, story) -> _KindThread:
+    key = (
+        kind, choices.options, choices.large_thread_display, choices.display_forced,
+        story.accepts_comments, large_thread(), tuple(rating_labels().items()),
+        may_hide(kind),
+    )  # fmt: skip
+    with _local_lock:
+        found = rows.rendered.get(key)
+    if found is not None:
+        return found
+    arranged = arrange(
+        _for_reader(rows.sorted_for(choices.options), kind, {}, None),
+        options=choices.options,
+        shows=shows_for(kind, {}),
+        large_thread_at=large_thread(),
+        large_thread_display=choices.large_thread_display,
+        display_forced=choices.display_forced,
+        in_order=True,
+    )
+    entries = arranged.thread.entries
+    render_comments([(e.comment, e.full) for e in entries], story=story, csrf=CSRF_MARK)
+    prefixes, trailing = _list_markup(arranged.thread)
+    found = _KindThread(
+        arranged=arranged,
+        prefixes=prefixes,
+        pieces=[_encoded(p + e.comment.html) for p, e in zip(prefixes, entries, strict=True)],
+        trailing=trailing,
+        place={e.comment.comment.pk: number for number, e in enumerate(entries)},
+    )
+    with _local_lock:
+        rows.rendered[key] = found
+        while len(rows.rendered) > KIND_THREADS:
+            rows.rendered.popitem(last=False)
+    return found
+
+
+def _member_thread(story, request, choices, new_since, editorial) -> RenderedThread | None:
+    """The member's page from their kind's (above), or None when theirs is laid out apart."""
+    reader = _unwrapped(request.user)
+    editorial = story.is_queued() or (editorial and reader.is_editor)
+    rows = _thread_rows(story, editorial)
+    ratings = _reader_ratings(reader, Q(comment__story=story))
+    own = rows.by_author.get(reader.pk, [])
+    rated = [rows.by_pk[pk] for pk in ratings if pk in rows.by_pk]
+    choice = reader.hidden_comment_choice
+    if choice != "always" and (
+        any(row.hidden for row in own)
+        or (choice == "until_rated" and any(row.hidden for row in rated))
+    ):
+        return None  # they see comments their kind does not
+    new = []
+    if new_since is not None:
+        for row in rows.newest_first:
+            if row.comment.created_at <= new_since:
+                break
+            new.append(row)
+    kind = _kind_thread(rows, _Kind.of(reader), choices, story)
+    theirs = {row.comment.pk: row for row in (*own, *rated, *new)}
+    placed = [(kind.place[pk], row) for pk, row in theirs.items() if pk in kind.place]
+    pieces = kind.pieces
+    if placed:
+        pieces = list(pieces)
+        mine = _for_reader([row for _, row in placed], reader, ratings, new_since)
+        entries = kind.arranged.thread.entries
+        items = [(c, entries[number].full) for (number, _), c in zip(placed, mine, strict=True)]
+        render_comments(items, story=story, csrf=CSRF_MARK)
+        for (number, _), (c, _) in zip(placed, items, strict=True):
+            pieces[number] = _encoded(kind.prefixes[number] + c.html)
+    token = get_token(request).encode()
+    chunks = []
+    for entry in pieces:
+        chunks.append(entry[0])
+        for piece in entry[1:]:
+            chunks += (token, piece)
+    chunks.append(kind.trailing.encode())
+    return RenderedThread(
+        html=mark_safe(THREAD_MARK),
+        chunks=chunks,
+        options=choices.options,
+        display=kind.arranged.display,
+        total=rows.total,
+        editorial=rows.editorial,
+        hidden_total=rows.hidden,
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from ladle.accounts.services import save_member_fields
 from ladle.comments.services import edit_comment, rate_comment, remove_comment
 from ladle.comments.threads import SLOTS, forget_local
+from ladle.stories.models import StoryVisit
 from tests.conftest import client_for, main_of, make_comment, make_editor, make_member, make_story
 
 MODES = ["threaded", "nested", "minimal", "flat", "flat_unthreaded"]
@@ -130,3 +131,29 @@ def test_a_renamed_member_is_found_under_the_new_name():
     rename(writer, "New Name")
     found = main_of(Client().get("/search/", {"q": "tides"}))
     assert "New Name" in found and "Old Name" not in found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("mode", ["nested", "threaded"])
+def test_new_comments_and_an_authors_own_hidden_comment_match_the_uncached_page(
+    settings, thread, mode
+):
+    """A member's page is their kind's page with their own, rated and new comments rendered
+    for them; an author whose comment is hidden sees it, so theirs is laid out apart."""
+    story, readers = thread
+    members = {name: member for name, member in readers.items() if member}
+    own_hidden = make_comment(story, author=members["author"], subject="Buried", body="«b»")
+    for hider in ("trusted_never", "staff"):
+        rate_comment(comment=own_hidden, rater=members[hider], value=0 if hider != "staff" else 1)
+    for member in members.values():
+        page(story, member, mode)  # a visit: what comes later is new to them
+    make_comment(story, author=make_member("Late"), subject="Late", body="«late»")
+    for name, member in members.items():
+        visit = StoryVisit.objects.get(member=member, story=story)
+        expected = uncached(settings, story, member, mode)
+        StoryVisit.objects.filter(pk=visit.pk).update(last_visit=visit.last_visit)
+        page(story, member, "minimal")  # another display warms the kind's other pages
+        StoryVisit.objects.filter(pk=visit.pk).update(last_visit=visit.last_visit)
+        assert page(story, member, mode) == expected, name
+        assert "[new]" in expected, name
+    assert "«b»" in page(story, members["author"], "nested")  # their own, hidden to others

@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ladle.comments.threads import with_thread
+
 from .. import services
 from ..forms import SubmitForm, VoteForm, WriteForm, written_fields, written_initial
 from ..models import QueueVote, Story
@@ -84,11 +86,12 @@ def queued_story(request, pk: int):
     votes = list(story.queue_votes.select_related("voter").order_by("created_at"))
     my_vote = next((v for v in votes if v.voter_id == request.user.pk), None)
     post_at, hide_at = services.queue_thresholds()
-    return render(
+    context = story_context(request, story)
+    response = render(
         request,
         "stories/queue_story.html",
         {
-            **story_context(request, story),
+            **context,
             "votes": votes,
             "my_vote": my_vote,
             "vote_form": VoteForm(),
@@ -102,6 +105,7 @@ def queued_story(request, pk: int):
             ),
         },
     )
+    return with_thread(response, context["comments"])
 
 
 @require_POST

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from ladle.comments.forms import comment_form
 from ladle.comments.preferences import DISPLAY_CHOICES
-from ladle.comments.threads import page_thread
+from ladle.comments.threads import page_thread, with_thread
 from ladle.polls.models import Poll
 
 from .. import services
@@ -76,11 +76,10 @@ def story(request, pk: int, slug: str = ""):
     if slug != story.slug:
         return redirect(story, permanent=True)
     older, newer = _story_navigation(story, request.user)
-    return render(
-        request,
-        "stories/story_detail.html",
-        {**story_context(request, story), "older": older, "newer": newer},
-    )
+    context = story_context(request, story)
+    context |= {"older": older, "newer": newer}
+    response = render(request, "stories/story_detail.html", context)
+    return with_thread(response, context["comments"])
 
 
 def history(request, pk: int):
