@@ -78,6 +78,9 @@ class RenderedThread:
 
 
 THREAD_MARK = "\x02thread\x02"
+# What htmx swaps when something inside a comment asks (the rating form, a header's expand
+# link): the comment itself, so the comments need not each say so.
+THREAD_LIST = '<ol class="thread" hx-target="closest [id]" hx-swap="outerHTML">'
 
 
 def with_thread(response, thread: "RenderedThread | None"):
@@ -311,7 +314,7 @@ def _list_markup(thread: Thread) -> tuple[list[str], str]:
         return [], ""
     prefixes = []
     for number, entry in enumerate(thread.entries):
-        parts = ['<ol class="thread">'] if number == 0 else []
+        parts = [THREAD_LIST] if number == 0 else []
         if entry.opens_list:
             parts.append('<ol class="replies">')
         if entry.closes_item:
@@ -498,10 +501,11 @@ def _rating_menus(choices: list[tuple[int, str]]) -> dict[int | None, str]:
     """The <option>s of the rating menu, once per possible current rating of the reader."""
     menus: dict[int | None, str] = {}
     for current in [None, *(value for value, _ in choices)]:
-        options = ['<option value="">—</option>'] if current is None else []
+        # End tags and quotes the HTML needs no more of: these repeat for every comment.
+        options = ['<option value="">—'] if current is None else []
         options += [
             format_html(
-                '<option value="{}"{}>{}: {}</option>',
+                "<option value={}{}>{}: {}",
                 value,
                 mark_safe(" selected") if value == current else "",
                 value,

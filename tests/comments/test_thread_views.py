@@ -220,7 +220,7 @@ def test_rating_by_plain_post_returns_to_the_comment(discussion):
     assert response.status_code == 302
     assert response["Location"] == f"{story.get_absolute_url()}#c6"
     page = client.get(story.get_absolute_url()).content.decode()
-    assert "(3.00 / 2)" in page and '<option value="4" selected>' in page
+    assert "(3.00 / 2)" in page and "<option value=4 selected>" in page
 
 
 def test_rating_with_htmx_returns_the_updated_comment():
