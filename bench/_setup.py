@@ -55,3 +55,24 @@ def bench_section_and_members(count: int):
         for i in range(count)
     )
     return section, members
+
+
+def bench_comment(story, number: int, parent, author, subject: str, body: str, when, **extra):
+    """An unsaved comment placed in its thread (depth and path from its parent), for
+    `bulk_create` in depth order."""
+    from ladle.comments.models import Comment
+
+    comment = Comment(
+        story=story,
+        number=number,
+        parent=parent,
+        depth=0 if parent is None else parent.depth + 1,
+        author=author,
+        subject=subject,
+        body=body,
+        body_html=extra.pop("body_html", f"<p>{body}</p>"),
+        created_at=when,
+        **extra,
+    )
+    comment.path = comment.path_below(parent)
+    return comment

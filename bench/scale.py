@@ -20,7 +20,7 @@ import sys
 import time
 from datetime import timedelta
 
-from _setup import bench_section_and_members, throwaway_database
+from _setup import bench_comment, bench_section_and_members, throwaway_database
 
 PER_STORY = 200
 WORDS = (  # noqa: SIM905 - easier to read as a sentence of words
@@ -58,19 +58,11 @@ def add_stories(section, members, n_comments: int, per_story: int, rng, start: i
             if parent is not None and parent.depth >= 8:
                 parent = None
             body = " ".join(rng.choice(WORDS) for _ in range(40))
-            comment = Comment(
-                story=story,
-                number=number,
-                parent=parent,
-                depth=0 if parent is None else parent.depth + 1,
-                author=rng.choice(members),
-                subject=f"Subject {number}",
-                body=body,
-                body_html=f"<p>{body}</p>",
-                created_at=now - timedelta(minutes=count - number),
+            when = now - timedelta(minutes=count - number)
+            author = rng.choice(members)
+            comments.append(
+                bench_comment(story, number, parent, author, f"Subject {number}", body, when)
             )
-            comment.path = comment.path_below(parent)
-            comments.append(comment)
         for depth in range(9):
             Comment.objects.bulk_create([c for c in comments if c.depth == depth])
         for comment in comments[:: max(1, count // 20)]:  # some of them findable

@@ -5,7 +5,7 @@
 Builds the story in a throwaway database (SQLite in a temporary folder, or a `test_` database
 beside LADLE_DATABASE_URL's), then prints, per display mode, the median server time to render
 the story page for a logged-in member (rendered for them) and for an anonymous reader (the
-cached rendering, after a first request), and the number of SQL queries it took.
+page the page cache keeps, after a first request), and the number of SQL queries it took.
 """
 
 import argparse
@@ -15,7 +15,7 @@ import sys
 import time
 from datetime import timedelta
 
-from _setup import bench_section_and_members, throwaway_database
+from _setup import bench_comment, bench_section_and_members, throwaway_database
 
 
 def build(n_comments: int, seed: int = 1):
@@ -51,18 +51,10 @@ def build(n_comments: int, seed: int = 1):
         body = f"Comment {number}: " + " ".join(
             rng.choice(["a", "thought", "reply", "on", "this", "point"]) for _ in range(30)
         )
+        when = now - timedelta(minutes=n_comments - number)
+        author = rng.choice(members)
         comments.append(
-            Comment(
-                story=story,
-                number=number,
-                parent=parent,
-                depth=0 if parent is None else parent.depth + 1,
-                author=rng.choice(members),
-                subject=f"Subject {number}",
-                body=body,
-                body_html=f"<p>{body}</p>",
-                created_at=now - timedelta(minutes=n_comments - number),
-            )
+            bench_comment(story, number, parent, author, f"Subject {number}", body, when)
         )
         # bulk_create needs parents saved first: save in depth order below.
     for depth in range(11):

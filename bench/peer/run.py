@@ -35,6 +35,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _setup import bench_comment  # noqa: E402
 
 WP = "http://127.0.0.1:8081"
 STATIC = "http://127.0.0.1:8082"
@@ -151,19 +154,13 @@ def load(trees: dict) -> tuple[dict, str]:
         comments = []
         for number, (wp_id, wp_parent, author, date, text) in enumerate(tree["comments"], 1):
             parent = by_wp_id.get(wp_parent)
-            comment = Comment(
-                story=story,
-                number=number,
-                parent=parent,
-                depth=0 if parent is None else parent.depth + 1,
-                author=members[author],
-                subject=" ".join(text.split()[:5])[:50],
-                body=text,
-                markup="plain",
-                body_html=render(text, markup="plain"),
-                created_at=date.replace(tzinfo=UTC),
-            )
-            comment.path = comment.path_below(parent)
+            subject = " ".join(text.split()[:5])[:50]
+            when = date.replace(tzinfo=UTC)
+            html = render(text, markup="plain")
+            comment = bench_comment(
+                story, number, parent, members[author], subject, text, when,
+                markup="plain", body_html=html,
+            )  # fmt: skip
             by_wp_id[wp_id] = comment
             comments.append(comment)
         for depth in range(max(c.depth for c in comments) + 1):
