@@ -285,9 +285,10 @@ def render_comments(
             stand_in = {"comment": _StandIn(*state), "story": story}
             if csrf is not None:  # a stand-in for the reader's token, put in by the caller
                 stand_in["csrf_token"] = csrf
-            tools[state] = tuple(
-                _pieces(render_to_string(template, stand_in, request=None if csrf else request))
-                for template in ("comments/_comment_tools.html", "comments/_rate_form.html")
+            asker = None if csrf else request
+            tools[state] = (
+                _pieces(render_to_string("comments/_comment_tools.html", stand_in, request=asker)),
+                _pieces(render_to_string("comments/_rate_form.html", stand_in, request=asker)),
             )
         links, form = tools[state]
         own = {_URL: c.url, _ANCHOR: c.anchor}
@@ -448,7 +449,7 @@ def _for_reader(
     menus = _rating_menus(rating_choices(may_hide=may_hide(reader)))
     # A reader's permissions on a comment depend only on these facts about it (see the
     # `can_be_*_by` methods), and a page has a handful of combinations: each is asked once.
-    permissions: dict[tuple, tuple[bool, ...]] = {}
+    permissions: dict[tuple, tuple[bool, bool, bool, bool, bool, bool]] = {}
     shown = []
     for row in rows:
         c = row.comment
@@ -471,19 +472,25 @@ def _for_reader(
                 c.can_be_rated_by(reader, trusted=trusted),
             )
         my_rating = ratings.get(c.pk)
+        can_edit, can_delete, can_remove, can_restore, can_flag, can_rate = allowed
         shown.append(
             ReaderComment(
-                c,
-                row.url,
-                row.number_text,
-                row.author_url,
-                row.parent_number,
-                row.parent_url,
-                row.shown_time,
-                new_since is not None and c.created_at > new_since,
-                my_rating,
-                *allowed,
-                menus[my_rating] if allowed[-1] else "",
+                comment=c,
+                url=row.url,
+                number_text=row.number_text,
+                author_url=row.author_url,
+                parent_number=row.parent_number,
+                parent_url=row.parent_url,
+                shown_time=row.shown_time,
+                is_new=new_since is not None and c.created_at > new_since,
+                my_rating=my_rating,
+                can_edit=can_edit,
+                can_delete=can_delete,
+                can_remove=can_remove,
+                can_restore=can_restore,
+                can_flag=can_flag,
+                can_rate=can_rate,
+                rating_menu=menus[my_rating] if can_rate else "",
                 keys=row.keys,
             )
         )

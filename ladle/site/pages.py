@@ -176,6 +176,6 @@ def _replay(request, page) -> HttpResponse:
     etag = response.get("ETag")
     if etag and request.META.get("HTTP_IF_NONE_MATCH"):
         conditional = get_conditional_response(request, etag=etag, response=response)
-        if conditional is not response:
+        if conditional is not None and conditional is not response:
             return conditional
     return response
