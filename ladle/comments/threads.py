@@ -685,7 +685,7 @@ def subthread(
 # the page is laid out for them alone (`story_thread`).
 
 CSRF_MARK = "\x02csrf\x02"
-KIND_THREADS = 6  # per version of a thread: display choices times kinds of member in use
+KIND_THREADS = 4  # per version of a thread: display choices times kinds of member in use
 
 
 @dataclass(frozen=True)
@@ -716,7 +716,11 @@ class _Kind:
 
 @dataclass
 class _KindThread:
-    arranged: ArrangedThread
+    """A kind's thread as kept: only what a member's page is made from (kept small: a few of
+    these per thread stay in each process)."""
+
+    display: Display  # the display used (the large-thread mode may have replaced the choice)
+    full: list[bool]  # per entry: the whole comment, or its one-line header
     prefixes: list[str]
     pieces: list[list[bytes]]  # each entry encoded, cut where the reader's CSRF token goes
     trailing: str
@@ -750,7 +754,8 @@ def _kind_thread(rows: _ThreadRows, kind: _Kind, choices: ReaderChoices, story) 
     render_comments([(e.comment, e.full) for e in entries], story=story, csrf=CSRF_MARK)
     prefixes, trailing = _list_markup(arranged.thread)
     found = _KindThread(
-        arranged=arranged,
+        display=arranged.display,
+        full=[e.full for e in entries],
         prefixes=prefixes,
         pieces=[_encoded(p + e.comment.html) for p, e in zip(prefixes, entries, strict=True)],
         trailing=trailing,
@@ -790,8 +795,7 @@ def _member_thread(story, request, choices, new_since, editorial) -> RenderedThr
     if placed:
         pieces = list(pieces)
         mine = _for_reader([row for _, row in placed], reader, ratings, new_since)
-        entries = kind.arranged.thread.entries
-        items = [(c, entries[number].full) for (number, _), c in zip(placed, mine, strict=True)]
+        items = [(c, kind.full[number]) for (number, _), c in zip(placed, mine, strict=True)]
         render_comments(items, story=story, csrf=CSRF_MARK)
         for (number, _), (c, _) in zip(placed, items, strict=True):
             pieces[number] = _encoded(kind.prefixes[number] + c.html)
@@ -806,7 +810,7 @@ def _member_thread(story, request, choices, new_since, editorial) -> RenderedThr
         html=mark_safe(THREAD_MARK),
         chunks=chunks,
         options=choices.options,
-        display=kind.arranged.display,
+        display=kind.display,
         total=rows.total,
         editorial=rows.editorial,
         hidden_total=rows.hidden,
