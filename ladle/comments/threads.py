@@ -544,9 +544,7 @@ def story_thread(
     Editorial comments are shown while the story is queued and left out once it is published,
     unless `editorial` asks for them. Comments after `new_since` are marked new.
     """
-    # Editorial comments leave a story once it is published (`in_thread_for`); editors may
-    # still ask to see them.
-    editorial = story.is_queued() or (bool(editorial) and reader.is_editor)
+    editorial = _with_editorial(story, reader, asked=bool(editorial))
     rows = _thread_rows(story, editorial)
     ratings = _reader_ratings(reader, Q(comment__story=story))
     arranged = arrange(
@@ -565,6 +563,12 @@ def story_thread(
         editorial=rows.editorial,
         hidden_total=rows.hidden,
     )
+
+
+def _with_editorial(story, reader, *, asked: bool) -> bool:
+    """Whether the thread holds editorial comments: they leave a story once it is published
+    (`in_thread_for`); editors may still ask to see them."""
+    return story.is_queued() or (asked and reader.is_editor)
 
 
 @dataclass
@@ -771,7 +775,7 @@ def _kind_thread(rows: _ThreadRows, kind: _Kind, choices: ReaderChoices, story) 
 def _member_thread(story, request, choices, new_since, editorial) -> RenderedThread | None:
     """The member's page from their kind's (above), or None when theirs is laid out apart."""
     reader = _unwrapped(request.user)
-    editorial = story.is_queued() or (editorial and reader.is_editor)
+    editorial = _with_editorial(story, reader, asked=editorial)
     rows = _thread_rows(story, editorial)
     ratings = _reader_ratings(reader, Q(comment__story=story))
     own = rows.by_author.get(reader.pk, [])
