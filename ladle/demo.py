@@ -369,6 +369,7 @@ def _seed(*, thread_size: int, seed: int) -> None:
                     parent=None if parent is None else posted[parent],
                 )
             )
+    _seed_ladder(stories[0], regulars[:2])
     _seed_ratings(stories, thread, editor, by_name, regulars, rng)
     _seed_community(stories, editor, by_name, sections, topics)
 
@@ -568,6 +569,45 @@ def _seed_thread(
         comment.created_at = start + step * i
         Comment.objects.filter(pk=comment.pk).update(created_at=comment.created_at)
     return posted
+
+
+LADDER = [
+    "Does anyone know whether the late opening covers the reading room too?",
+    "It does on Thursdays; the reading room closes at eight on the other nights.",
+    "Eight is still better than six. Is the café open that late?",
+    "Only the vending machines, I'm afraid. The café shuts at five.",
+    "Then I'll bring a flask. Are flasks allowed in the reading room?",
+    "Lidded cups are, at the tables by the window. Not near the archive boxes.",
+    "Fair enough. The window tables are the best ones anyway.",
+    "Unless the heating is off. Those windows are old and draughty.",
+    "The council said the windows are being replaced next spring.",
+    "They said that last spring, and the spring before.",
+    "This time there is a line for it in the budget, page forty.",
+    "A line in a budget is a promise, not a window.",
+    "Granted. But it's a promise with a number next to it.",
+    "Numbers move. I'll believe it when I see the scaffolding.",
+    "Scaffolding went up at the museum last week, so there's hope.",
+    "The museum has its own trust and its own money, though.",
+    "True, but the same contractor. They might do both in one go.",
+    "That would be sensible, which is why I doubt it.",
+    "Ha. Let's meet at the window table in April and see.",
+    "Deal. I'll bring the flask; you bring the budget, page forty.",
+    "Agreed, and whoever is wrong buys the next round of vending-machine tea.",
+]
+
+
+def _seed_ladder(story: Story, pair: list[User]) -> None:
+    """Two members replying to each other, 21 comments deep (depths 0 to 20): the kind of
+    thread that must still read well on a phone."""
+    parent = None
+    for depth, body in enumerate(LADDER):
+        parent = post_comment(
+            story=story,
+            author=pair[depth % 2],
+            parent=parent,
+            subject="Late opening" if depth == 0 else "Re: Late opening",
+            body=body,
+        )
 
 
 class DemoInUse(Exception):

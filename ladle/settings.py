@@ -131,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ladle.stories.context_processors.site",
+                "ladle.site.themes.context",
             ],
         },
     },

@@ -3,7 +3,7 @@ from django.urls import include, path, register_converter
 
 from ladle.api.api import api
 from ladle.moderation import views as moderation
-from ladle.site.views import site_settings
+from ladle.site.views import site_settings, theme
 
 
 class IdConverter:
@@ -38,6 +38,7 @@ urlpatterns = [
         name="moderation_dismiss",
     ),
     path("settings/site/", site_settings, name="site_settings"),
+    path("theme/", theme, name="site_theme"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -126,6 +126,7 @@ PAGES = {
     "/archive/2026/11/": ["page"],
     "/login/": ["next"],
     "/queue/{queued}/": ["editorial"],
+    "/theme/": ["theme", "next"],
 }
 
 

@@ -80,7 +80,7 @@ class RenderedThread:
 THREAD_MARK = "\x02thread\x02"
 # What htmx swaps when something inside a comment asks (the rating form, a header's expand
 # link): the comment itself, so the comments need not each say so.
-THREAD_LIST = '<ol class="thread" hx-target="closest [id]" hx-swap="outerHTML">'
+THREAD_LIST = '<ol class="thread" data-hx-target="closest [id]" data-hx-swap="outerHTML">'
 
 
 def with_thread(response, thread: "RenderedThread | None"):
@@ -182,6 +182,7 @@ class ReaderComment:
     author_url: str
     parent_number: int | None
     parent_url: str
+    parent_name: str  # who it replies to ("" when its parent is not on the page)
     shown_time: str
     is_new: bool
     my_rating: int | None
@@ -193,6 +194,7 @@ class ReaderComment:
     can_rate: bool
     rating_menu: str
     html: str = ""  # the comment rendered for this reader, when `render_comments` filled it
+    level: int = 3  # its heading's level: follows its depth in the thread (`heading_level`)
     keys: dict | None = None  # the shared row's memo of cache keys (`SharedComment.keys`)
 
     def __getattr__(self, name: str):
@@ -245,8 +247,8 @@ def _content_key(c: ReaderComment, variant: str, context: tuple) -> str:
         variant, comment.pk, comment.number, comment.state, comment.score, comment.rating_count,
         comment.edited_at, comment.subject, comment.body_html, comment.removal_reason,
         comment.editorial, comment.guest_name, comment.is_hidden, author.username,
-        author.display_name, author.signature, c.url, c.author_url, c.parent_url, c.shown_time,
-        context,
+        author.display_name, author.signature, c.url, c.author_url, c.parent_url, c.parent_name,
+        c.shown_time, context,
     )  # fmt: skip
     return (
         f"comment:{comment.pk}:{hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()}"
@@ -266,7 +268,8 @@ def render_comments(
             c.html = render_to_string(template, {"comment": c, "story": story}, request=request)
         return
     context = (story.accepts_comments, timezone.get_current_timezone_name())
-    keys = [_shared_key(c, "full" if full else "header", context) for c, full in items]
+    variants = [f"{'full' if full else 'header'}{c.level}" for c, full in items]
+    keys = [_shared_key(c, v, context) for (c, _), v in zip(items, variants, strict=True)]
     found = _shared_html(keys)
     missing: dict[str, str] = {}
     for (c, full), key in zip(items, keys, strict=True):
@@ -334,11 +337,22 @@ def thread_markup(thread: Thread) -> SafeString:
     )
 
 
+def heading_level(depth: int) -> int:
+    """A comment's heading under the page's "Comments" (h2): h3 for the top level, one level
+    deeper for each level of replies, down to h6, the deepest HTML has."""
+    return min(3 + depth, 6)
+
+
+def _rendering(entries) -> list[tuple[ReaderComment, bool]]:
+    """The (comment, full) pairs `render_comments` takes, each heading at its depth's level."""
+    for entry in entries:
+        entry.comment.level = heading_level(entry.depth)
+    return [(entry.comment, entry.full) for entry in entries]
+
+
 def rendered_thread(thread: Thread, *, story, request=None) -> SafeString:
     """Every comment of an arranged thread rendered (`render_comments`), in its lists."""
-    render_comments(
-        [(entry.comment, entry.full) for entry in thread.entries], story=story, request=request
-    )
+    render_comments(_rendering(thread.entries), story=story, request=request)
     return thread_markup(thread)
 
 
@@ -390,6 +404,7 @@ class SharedComment:
     author_url: str
     parent_number: int | None
     parent_url: str
+    parent_name: str
     shown_time: str
     hidden: bool  # below the hide threshold (`Comment.is_hidden`)
     keys: dict  # (variant, context) -> the cache key of its shared HTML (`_shared_key`)
@@ -398,6 +413,7 @@ class SharedComment:
 def _shared(comments: list[Comment], outside_parents: dict[int, int] | None = None):
     """The reader-independent part of `annotate`."""
     numbers = {**(outside_parents or {}), **{c.pk: c.number for c in comments}}
+    names = {c.pk: c.author_name for c in comments}
     zone = timezone.get_current_timezone()
     author_urls: dict[int, str] = {}
     story_prefix: dict[int, str] = {}
@@ -417,6 +433,7 @@ def _shared(comments: list[Comment], outside_parents: dict[int, int] | None = No
                 author_url="" if c.guest_name else author_urls[c.author_id],
                 parent_number=parent_number,
                 parent_url=f"{prefix}{parent_number}/" if parent_number else "",
+                parent_name=names.get(c.parent_id, "") if c.parent_id is not None else "",
                 shown_time=scoop_datetime(c.created_at, zone),
                 hidden=c.is_hidden,
                 keys={},
@@ -481,6 +498,7 @@ def _for_reader(
                 author_url=row.author_url,
                 parent_number=row.parent_number,
                 parent_url=row.parent_url,
+                parent_name=row.parent_name,
                 shown_time=row.shown_time,
                 is_new=new_since is not None and c.created_at > new_since,
                 my_rating=my_rating,
@@ -725,6 +743,7 @@ class _KindThread:
 
     display: Display  # the display used (the large-thread mode may have replaced the choice)
     full: list[bool]  # per entry: the whole comment, or its one-line header
+    levels: list[int]  # per entry: its heading's level
     prefixes: list[str]
     pieces: list[list[bytes]]  # each entry encoded, cut where the reader's CSRF token goes
     trailing: str
@@ -755,11 +774,12 @@ def _kind_thread(rows: _ThreadRows, kind: _Kind, choices: ReaderChoices, story) 
         in_order=True,
     )
     entries = arranged.thread.entries
-    render_comments([(e.comment, e.full) for e in entries], story=story, csrf=CSRF_MARK)
+    render_comments(_rendering(entries), story=story, csrf=CSRF_MARK)
     prefixes, trailing = _list_markup(arranged.thread)
     found = _KindThread(
         display=arranged.display,
         full=[e.full for e in entries],
+        levels=[e.comment.level for e in entries],
         prefixes=prefixes,
         pieces=[_encoded(p + e.comment.html) for p, e in zip(prefixes, entries, strict=True)],
         trailing=trailing,
@@ -799,7 +819,10 @@ def _member_thread(story, request, choices, new_since, editorial) -> RenderedThr
     if placed:
         pieces = list(pieces)
         mine = _for_reader([row for _, row in placed], reader, ratings, new_since)
-        items = [(c, kind.full[number]) for (number, _), c in zip(placed, mine, strict=True)]
+        items = []
+        for (number, _), c in zip(placed, mine, strict=True):
+            c.level = kind.levels[number]
+            items.append((c, kind.full[number]))
         render_comments(items, story=story, csrf=CSRF_MARK)
         for (number, _), (c, _) in zip(placed, items, strict=True):
             pieces[number] = _encoded(kind.prefixes[number] + c.html)

@@ -26,7 +26,7 @@ from . import rules, services
 from .forms import CommentForm, GuestCommentForm, RemoveForm, comment_form
 from .models import Comment, HeldComment
 from .preferences import COOKIE, COOKIE_MAX_AGE, cookie_value, parse_options, reader_choices
-from .threads import ReaderComment, annotate, rendered_thread, subthread
+from .threads import ReaderComment, annotate, heading_level, rendered_thread, subthread
 
 
 def is_htmx(request) -> bool:
@@ -70,8 +70,13 @@ def post(request, story_pk: int, number: int | None = None):
     """The reply form: under a comment (number given) or to the story itself."""
     story = _story(request, story_pk)
     parent = _comment(story, number, request.user) if number is not None else None
+    # A reply form opens inside the story page, beside the page's own comment form: its
+    # fields get ids of their own, so no label points at the other form's field.
     form = comment_form(
-        story, request.POST if request.method == "POST" else None, reader=request.user
+        story,
+        request.POST if request.method == "POST" else None,
+        reader=request.user,
+        auto_id=f"reply-{number}-%s" if parent else "id_%s",
     )
     preview_html = None
     guest = isinstance(form, GuestCommentForm)
@@ -122,6 +127,8 @@ def post(request, story_pk: int, number: int | None = None):
             "parent": parent and _as_seen(parent, request.user),
             "form": form,
             "preview_html": preview_html,
+            # inside the comment it answers: one level below that comment's heading
+            "reply_level": min(heading_level(parent.depth) + 1, 6) if parent else 2,
         },
         status=400 if form.errors else 200,
     )
@@ -205,7 +212,9 @@ def _single(request, story: Story, number: int, *, always: bool = False):
     entries = comments.thread.entries
     if not entries:
         raise Http404("This comment is hidden.")
-    return entries[0].comment, comments
+    comment = entries[0].comment
+    comment.level = heading_level(comment.depth)  # as it stands in the story's thread
+    return comment, comments
 
 
 def fragment(request, story_pk: int, number: int):

@@ -4,9 +4,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from ladle.form_actions import run_form
+from ladle.form_actions import redirect_back, run_form
 
-from . import services
+from . import services, themes
 from .forms import SiteSettingsForm
 from .models import SettingChange
 
@@ -32,3 +32,22 @@ def site_settings(request):
         {"form": form, "changes": changes},
         status=400 if form.errors else 200,
     )
+
+
+def theme(request):
+    """The footer's theme switch: a GET, as it only changes how the reader's own pages look
+    (it works without JavaScript, and the page cache keeps a copy per theme)."""
+    choice = request.GET.get("theme", "")
+    response = redirect_back(request, request.GET.get("next"))
+    if choice in themes.CHOSEN:
+        response.set_cookie(
+            themes.COOKIE,
+            choice,
+            max_age=themes.COOKIE_MAX_AGE,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure(),
+        )
+    else:
+        response.delete_cookie(themes.COOKIE, samesite="Lax")
+    return response

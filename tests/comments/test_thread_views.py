@@ -68,14 +68,15 @@ def test_threaded_header_links_to_the_permalink_for_readers_without_javascript(c
     story, _, _ = discussion
     page = client.get(story.get_absolute_url()).content.decode()
     assert (
-        f'href="/story/{story.pk}/comments/2/" hx-get="/story/{story.pk}/comments/2/full/"' in page
+        f'href="/story/{story.pk}/comments/2/" data-hx-get="/story/{story.pk}/comments/2/full/"'
+        in page
     )
 
 
 def test_flat_unthreaded_links_each_reply_to_its_parent(client, discussion):
     story, _, _ = discussion
     page = client.get(story.get_absolute_url(), {"display": "flat_unthreaded"}).content.decode()
-    assert f'href="/story/{story.pk}/comments/1/">Parent</a>' in page
+    assert f'href="/story/{story.pk}/comments/1/" class="parent-link">Replying to ' in page
     assert page.index('id="c1"') < page.index('id="c6"') < page.index('id="c2"')
 
 

@@ -43,7 +43,11 @@ def test_reply_is_shown_nested_under_its_parent(client):
     parent_at, child_at = page.index("Parent here"), page.index("Child here")
     between = page[parent_at:child_at]
     assert parent_at < child_at and '<ol class="replies">' in between
-    assert "(#2)" in page and f'href="/story/{story.pk}/comments/1/">Parent</a>' in page
+    parent_link = (
+        f'href="/story/{story.pk}/comments/1/" class="parent-link">'
+        f"Replying to {parent.author.shown_name}</a>"
+    )
+    assert "(#2)" in page and parent_link in page
 
 
 def test_comment_shows_subject_number_author_and_links(client):

@@ -20,11 +20,30 @@ register = template.Library()
 def sidebar_boxes(context):
     request = context.get("request")
     user = getattr(request, "user", None) or Visitor()
-    boxes, filled = _shared_boxes(user)
+    boxes, filled = _boxes_for(request, user)
     if any(box.kind == Box.Kind.HOTLIST for box in boxes) and user.is_authenticated:
         # New-comment counts move when the member reads a story (a GET): always fresh.
         filled = {**filled, "hotlist": hotlist_stories(user, limit=8)}
     return {"boxes": boxes, "filled": filled, "user": user, "request": request}
+
+
+@register.inclusion_tag("boxes/_site_nav.html", takes_context=True)
+def site_nav(context):
+    """The header's way to every section, the diaries and the queue (kept with the boxes)."""
+    request = context.get("request")
+    user = getattr(request, "user", None) or Visitor()
+    _, filled = _boxes_for(request, user)
+    return {"sections": filled["nav_sections"], "user": user}
+
+
+def _boxes_for(request, user) -> tuple[list[Box], dict]:
+    """`_shared_boxes`, once per request (the header and the sidebar both show them)."""
+    if request is None:
+        return _shared_boxes(user)
+    found = getattr(request, "_ladle_boxes", None)
+    if found is None:
+        found = request._ladle_boxes = _shared_boxes(user)
+    return found
 
 
 def _shared_boxes(user) -> tuple[list[Box], dict]:
@@ -58,8 +77,10 @@ def _fill(user) -> tuple[list[Box], dict]:
         )
     if Box.Kind.RECENT_COMMENTS in kinds:
         filled["recent_comments"] = recent_comments(user)
+    sections = list(Section.objects.all())
+    filled["nav_sections"] = sections
     if Box.Kind.SECTIONS in kinds:
-        filled["sections"] = list(Section.objects.all())
+        filled["sections"] = sections
     return boxes, filled
 
 
