@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from ladle.lib.ranking import best_bound
 from ladle.lib.tree import Thread, layout, order_depth_first
 
 
@@ -37,6 +38,7 @@ class RatingSort(StrEnum):
     HIGHEST = "highest"
     LOWEST = "lowest"
     UNRATED_FIRST = "unrated"
+    BEST = "best"
     IGNORE = "ignore"
 
     @property
@@ -48,6 +50,7 @@ RATING_SORT_LABELS = {
     RatingSort.HIGHEST: "Highest rated first",
     RatingSort.LOWEST: "Lowest rated first",
     RatingSort.UNRATED_FIRST: "Unrated, then highest",
+    RatingSort.BEST: "Best (surest of a high score)",
     RatingSort.IGNORE: "Ignore ratings",
 }
 
@@ -89,6 +92,8 @@ def sibling_key(rating_sort: RatingSort, age_sort: AgeSort) -> Callable[[Any], t
             return (not rated, score, *age(c))
         if rating_sort is RatingSort.UNRATED_FIRST:
             return (rated, -score, *age(c))
+        if rating_sort is RatingSort.BEST:
+            return (not rated, -best_bound(c.score, c.rating_count), *age(c))
         return age(c)
 
     return key

@@ -5,6 +5,7 @@ docs/rules.md, *Mojo and trust*: a member's mojo is the weighted mean score of t
 so on, and each comment's weight is also multiplied by its number of ratings.
 """
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -84,3 +85,19 @@ def format_score(score: float | None, rating_count: int) -> str:
     # Half away from zero, as Scoop showed it: 29/8 is 3.63, not the float formatter's 3.62.
     shown = Decimal(score).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return f"({shown} / {rating_count})"
+
+
+def best_bound(score: float | None, count: int, *, low: float = 0.0, high: float = 5.0) -> float:
+    """The "Best" sort's key (docs/rules.md, *Display and sort*): the lower bound of the 95%
+    Wilson score interval of a comment's mean rating, read as the share of the scale it
+    reached ((mean - low) / (high - low)) over `count` ratings, and put back on the scale.
+    Few ratings give a wide interval and so a low bound: one 5 ranks below twenty 4s. An
+    unrated comment has no bound at all (its key is `low`)."""
+    if not count or score is None:
+        return low
+    z = 1.959964  # the standard normal's 97.5th percentile
+    share = min(max((score - low) / (high - low), 0.0), 1.0)
+    z2n = z * z / count
+    centre = share + z2n / 2
+    margin = z * math.sqrt(share * (1 - share) / count + z2n / (4 * count))
+    return low + (high - low) * (centre - margin) / (1 + z2n)
