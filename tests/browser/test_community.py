@@ -32,7 +32,7 @@ def test_submitted_story_is_voted_onto_the_front_page(page):
     log_in(page, "Submitter")
     page.goto("/submit/")
     page.get_by_label("Title").fill("Community scoop")
-    page.get_by_label("Section").select_option(label="News")
+    page.get_by_label("Section", exact=True).select_option(label="News")
     page.get_by_label("Intro").fill("Something worth the front page.")
     page.get_by_role("button", name="Submit").click()
     page.get_by_role("heading", name="In the voting queue").wait_for()

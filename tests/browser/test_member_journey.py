@@ -86,10 +86,11 @@ def test_story_page_screenshot(page, tmp_path):
     target = Path(os.environ.get("LADLE_SCREENSHOT_DIR", tmp_path)) / "story-page.png"
     page.screenshot(path=str(target))
     assert target.stat().st_size > 10_000
-    # 75 comments; the hidden one takes its replies out of an anonymous reader's view.
+    # 96 comments (the 21-deep back-and-forth among them); the hidden one takes its replies
+    # out of an anonymous reader's view.
     assert page.locator("article.comment").count() >= 45
     assert "(5.00 / 3)" in page.content() and "(none / 0)" in page.content()
-    assert "75 comments (75 topical, 2 hidden)" in page.content()
+    assert "96 comments (96 topical, 2 hidden)" in page.content()
     page.set_viewport_size({"width": 1200, "height": 1000})
     page.goto("/")
     front = Path(os.environ.get("LADLE_SCREENSHOT_DIR", tmp_path)) / "front-page.png"

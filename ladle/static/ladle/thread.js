@@ -1,27 +1,171 @@
-// Progressive enhancement for comment threads: a [-] button collapses a comment's replies.
-// Without JavaScript every reply stays visible and nothing else changes.
+// Progressive enhancement for comment threads. Without JavaScript every reply stays visible,
+// every link and form works as a plain page, and nothing else changes.
+// - a [-] button collapses a comment's replies (and says whose);
+// - focus goes to what a control opened (a reply form, an expanded comment, a comment just
+//   rated) and back when it closes; one live region (#live) says what changed;
+// - keys: j/k next/previous comment, n next [new] comment, r reply, p parent, ? the keys.
 (function () {
+  "use strict";
+  var COMMENTS = "article.comment, div.comment-header";
+
+  function announce(text) {
+    var live = document.getElementById("live");
+    if (!live) return;
+    live.textContent = "";
+    // A change after a pause is read out even when the words are the same as last time.
+    window.setTimeout(function () { live.textContent = text; }, 50);
+  }
+
+  function subjectOf(comment) {
+    var heading = comment && comment.querySelector(".subject, .header-title");
+    return heading ? heading.textContent.trim() : "this comment";
+  }
+
+  function focusOn(element) {
+    if (!element) return;
+    if (!element.matches("a, button, input, select, textarea")) element.setAttribute("tabindex", "-1");
+    element.focus({ preventScroll: true });
+    element.scrollIntoView({ block: "nearest" });
+  }
+
   function addToggles(root) {
     root.querySelectorAll("li.comment-item").forEach(function (item) {
       var replies = item.querySelector(":scope > ol.replies");
+      var own = item.querySelector(":scope > article, :scope > .comment-header");
       var head = item.querySelector(":scope > article > .comment-head, :scope > .comment-header");
       if (!replies || !head || head.querySelector(".collapse-toggle")) return;
       var button = document.createElement("button");
       button.type = "button";
       button.className = "collapse-toggle";
       button.textContent = "−";
+      var label = function (collapsed) {
+        return (collapsed ? "Show replies to “" : "Hide replies to “") + subjectOf(own) + "”";
+      };
       button.setAttribute("aria-expanded", "true");
-      button.setAttribute("aria-label", "Hide replies");
+      button.setAttribute("aria-label", label(false));
       button.addEventListener("click", function () {
         var collapsed = item.classList.toggle("collapsed");
         button.textContent = collapsed ? "+" : "−";
         button.setAttribute("aria-expanded", String(!collapsed));
-        button.setAttribute("aria-label", collapsed ? "Show replies" : "Hide replies");
+        button.setAttribute("aria-label", label(collapsed));
       });
       head.insertBefore(button, head.firstChild);
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { addToggles(document); });
-  // A header expanded in place by htmx becomes a whole comment: give it its toggle back.
-  document.addEventListener("htmx:afterSettle", function () { addToggles(document); });
+
+  // --- What an htmx swap opened gets the focus ------------------------------------------------
+  var pending = null; // {id, kind, opener} of the request in flight
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    var comment = elt.closest("[id]");
+    if (!comment) return;
+    var kind = elt.matches(".rate-form") ? "rate" : elt.matches(".header-link") ? "expand" : elt.matches("a") && elt.textContent.trim() === "Reply" ? "reply" : null;
+    pending = kind && { id: kind === "reply" ? elt.getAttribute("data-hx-target").slice(1) : comment.id, kind: kind, opener: elt };
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    addToggles(document);
+    if (!pending) return;
+    var done = pending;
+    pending = null;
+    var element = document.getElementById(done.id);
+    if (!element) return;
+    if (done.kind === "rate") {
+      var score = element.querySelector(".score");
+      focusOn(element.querySelector("select[name=value]") || element);
+      announce("Rated. “" + subjectOf(element) + "” now scores " + (score ? score.textContent.trim() : "") + ".");
+    } else if (done.kind === "expand") {
+      focusOn(element);
+      announce("“" + subjectOf(element) + "” shown in full.");
+    } else if (done.kind === "reply") {
+      addCancel(element, done.opener);
+      focusOn(element.querySelector("input:not([type=hidden]):not([tabindex='-1']), textarea"));
+      announce("Reply form open.");
+    }
+  });
+
+  function addCancel(slot, opener) {
+    var actions = slot.querySelector(".actions");
+    if (!actions || actions.querySelector(".cancel-reply")) return;
+    var cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "secondary cancel-reply";
+    cancel.textContent = "Cancel";
+    cancel.addEventListener("click", function () {
+      slot.innerHTML = "";
+      focusOn(opener);
+      announce("Reply form closed.");
+    });
+    actions.appendChild(cancel);
+  }
+
+  // --- Keys -----------------------------------------------------------------------------------
+  function comments() { return Array.prototype.slice.call(document.querySelectorAll(COMMENTS)); }
+
+  function current(all) {
+    var active = document.activeElement && document.activeElement.closest(COMMENTS);
+    return active ? all.indexOf(active) : -1;
+  }
+
+  function go(comment, all) {
+    if (!comment) return;
+    focusOn(comment);
+    announce("Comment " + (all.indexOf(comment) + 1) + " of " + all.length + ": " + subjectOf(comment) + ".");
+  }
+
+  var help = null;
+  function showHelp() {
+    if (!help) {
+      help = document.createElement("dialog");
+      help.className = "key-help";
+      help.setAttribute("aria-labelledby", "key-help-title");
+      help.innerHTML = '<h2 id="key-help-title">Keys for comments</h2><dl>' +
+        "<dt>j</dt><dd>next comment</dd><dt>k</dt><dd>previous comment</dd>" +
+        "<dt>n</dt><dd>next [new] comment</dd><dt>r</dt><dd>reply to this comment</dd>" +
+        "<dt>p</dt><dd>this comment’s parent</dd><dt>?</dt><dd>these keys</dd></dl>" +
+        '<form method="dialog"><button>Close</button></form>';
+      document.body.appendChild(help);
+    }
+    help.showModal();
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+    var target = event.target;
+    if (target.closest("input, textarea, select, [contenteditable], dialog")) return;
+    var all = comments();
+    if (!all.length) return;
+    var at = current(all);
+    var here = all[at];
+    switch (event.key) {
+      case "j": go(all[Math.min(at + 1, all.length - 1)], all); break;
+      case "k": go(all[Math.max(at - 1, 0)], all); break;
+      case "n":
+        go(all.slice(at + 1).find(function (c) { return c.querySelector(".new"); }) || null, all);
+        break;
+      case "p":
+        if (!here) return;
+        var parent = here.closest("li.comment-item");
+        parent = parent && parent.parentElement.closest("li.comment-item");
+        go(parent && parent.querySelector(":scope > article, :scope > .comment-header"), all);
+        break;
+      case "r":
+        var reply = here && Array.prototype.find.call(here.querySelectorAll(".comment-links a"), function (a) { return a.textContent.trim() === "Reply"; });
+        if (!reply) return;
+        reply.click();
+        break;
+      case "?": showHelp(); break;
+      default: return;
+    }
+    event.preventDefault();
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    addToggles(document);
+    // Arriving at a comment (after posting it, or from a link): the focus starts there.
+    var id = window.location.hash.slice(1);
+    var arrived = id && document.getElementById(id);
+    if (arrived && arrived.matches(COMMENTS)) focusOn(arrived);
+  });
 })();
