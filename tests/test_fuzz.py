@@ -127,6 +127,7 @@ PAGES = {
     "/login/": ["next"],
     "/queue/{queued}/": ["editorial"],
     "/theme/": ["theme", "next"],
+    "/story/{story}/comments/live/": ["after"],
 }
 
 

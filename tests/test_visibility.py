@@ -236,6 +236,17 @@ def comment_fragments(site, reader):
     return shown
 
 
+def live_updates(site, reader):
+    """The thread's "N new comments" answer, asked from before the first comment."""
+    client = client_of(site, reader)
+    shown = set()
+    for story in site.stories.values():
+        response = client.get(f"/story/{story.pk}/comments/live/", {"after": 0})
+        if response.status_code == 200:
+            shown |= shown_subjects(response.content.decode(), site)
+    return shown
+
+
 def comment_feeds(site, reader):
     client = client_of(site, reader)
     shown = set()
@@ -285,6 +296,7 @@ COMMENT_PATHS = [
     story_pages,
     permalinks,
     comment_fragments,
+    live_updates,
     comment_feeds,
     search,
     recent_comments_box,

@@ -4,11 +4,13 @@ Views parse the form, call a service and redirect after a successful POST. Error
 service land on the form beside their field, with the text the member wrote kept.
 """
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from ladle.accounts.middleware import client_ip
 from ladle.accounts.services import save_display_choice
-from ladle.form_actions import add_service_errors, redirect_back, run_form
+from ladle.form_actions import MAX_ID, add_service_errors, redirect_back, run_form
 from ladle.moderation import services as moderation
 from ladle.moderation.forms import FlagForm, ReasonForm
 from ladle.moderation.pages import act
@@ -26,7 +28,14 @@ from . import rules, services
 from .forms import CommentForm, GuestCommentForm, RemoveForm, comment_form
 from .models import Comment, HeldComment
 from .preferences import COOKIE, COOKIE_MAX_AGE, cookie_value, parse_options, reader_choices
-from .threads import ReaderComment, annotate, heading_level, rendered_thread, subthread
+from .threads import (
+    ReaderComment,
+    annotate,
+    heading_level,
+    render_comments,
+    rendered_thread,
+    subthread,
+)
 
 
 def is_htmx(request) -> bool:
@@ -63,6 +72,52 @@ def permalink(request, story_pk: int, number: int):
         "comments/comment_permalink.html",
         {"story": story, "comment": comment, "comments": comments, "thread_html": thread_html},
     )
+
+
+LIVE_MOST = 50  # new comments sent at once; the page asks again for the rest
+
+
+def live(request, story_pk: int):
+    """The comments posted since the reader's page was made (numbers above `after`), each
+    whole and marked [new], for the thread's "N new comments" bar. Pages poll it with the
+    ETag of what they have: while the thread has not moved, the answer is a 304 for one
+    query. Every server process answers the same (the thread's revision is in the database)."""
+    story = _story(request, story_pk)
+    if not (story.shows_comments and story.section.comments_readable_by(request.user)):
+        raise Http404("This story shows no comments.")
+    after = request.GET.get("after", "")
+    after = int(after) if after.isdigit() and int(after) <= MAX_ID else 0
+    tag = f'W/"live-{story.thread_revision}-{after}-{request.user.pk or 0}"'
+    if tag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+        response["ETag"] = tag
+        return response
+    rows = list(
+        Comment.objects.for_story(story)
+        .in_thread_for(request.user)
+        .for_display()
+        .filter(number__gt=after)
+        .order_by("number")[:LIVE_MOST]
+    )
+    outside_ids = {c.parent_id for c in rows} - {c.pk for c in rows} - {None}
+    outside = dict(Comment.objects.filter(pk__in=outside_ids).values_list("pk", "number"))
+    since = min((c.created_at for c in rows), default=timezone.now()) - timedelta(seconds=1)
+    comments = annotate(rows, request.user, new_since=since, outside_parents=outside)
+    for c in comments:
+        c.level = heading_level(c.depth)
+    render_comments([(c, True) for c in comments], story=story, request=request)
+    response = render(
+        request,
+        "comments/_live.html",
+        {
+            "comments": comments,
+            "last": rows[-1].number if rows else after,
+            "more": len(rows) == LIVE_MOST,
+        },
+    )
+    response["ETag"] = tag
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @require_http_methods(["GET", "POST"])

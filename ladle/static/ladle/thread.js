@@ -161,8 +161,112 @@
     event.preventDefault();
   });
 
+  // --- New comments while reading -------------------------------------------------------------
+  // The page asks the server every few seconds, with the ETag of what it has (a 304 while
+  // nothing moved); new comments wait behind a bar at the bottom of the window, and go in at
+  // their place in the thread when the reader asks, without moving what they are reading.
+  function live(section) {
+    var url = section.getAttribute("data-live");
+    var after = section.getAttribute("data-after");
+    var every = parseInt(section.getAttribute("data-live-every") || "3000", 10);
+    var flat = (section.getAttribute("data-display") || "").indexOf("flat") === 0;
+    var tag = null;
+    var waiting = [];
+    var bar = document.createElement("div");
+    bar.className = "live-bar";
+    bar.hidden = true;
+    var button = document.createElement("button");
+    button.type = "button";
+    bar.appendChild(button);
+    document.body.appendChild(bar);
+
+    function poll() {
+      if (document.hidden) return window.setTimeout(poll, every);
+      var headers = tag ? { "If-None-Match": tag } : {};
+      fetch(url + "?after=" + encodeURIComponent(after), { headers: headers, cache: "no-store", credentials: "same-origin" })
+        .then(function (response) {
+          if (response.status !== 200) return null;
+          tag = response.headers.get("ETag");
+          return response.text();
+        })
+        .then(function (html) {
+          var more = false;
+          if (html) {
+            var list = new DOMParser().parseFromString(html, "text/html").querySelector("ol.live-comments");
+            if (list) {
+              after = list.getAttribute("data-last") || after;
+              more = list.hasAttribute("data-more");
+              Array.prototype.forEach.call(list.children, function (item) {
+                var own = item.firstElementChild;
+                if (own && !document.getElementById(own.id)) waiting.push(item);
+              });
+              show();
+            }
+          }
+          window.setTimeout(poll, more ? 0 : every);
+        })
+        .catch(function () { window.setTimeout(poll, every * 4); });
+    }
+
+    function show() {
+      if (!waiting.length) { bar.hidden = true; return; }
+      var words = waiting.length === 1 ? "1 new comment" : waiting.length + " new comments";
+      if (button.textContent.indexOf(words) !== 0) announce(words + ".");
+      button.textContent = words + ": show them";
+      bar.hidden = false;
+    }
+
+    function topList() {
+      var list = section.querySelector("ol.thread");
+      if (!list) {
+        list = document.createElement("ol");
+        list.className = "thread";
+        list.setAttribute("data-hx-target", "closest [id]");
+        list.setAttribute("data-hx-swap", "outerHTML");
+        var form = section.querySelector(".post-comment");
+        section.insertBefore(list, form);
+      }
+      return list;
+    }
+
+    button.addEventListener("click", function () {
+      // What the reader is reading stays where it is on the screen.
+      var keep = comments().find(function (c) { return c.getBoundingClientRect().top >= 0; });
+      var before = keep ? keep.getBoundingClientRect().top : 0;
+      waiting.forEach(function (item) {
+        var parent = !flat && item.getAttribute("data-parent") && document.getElementById(item.getAttribute("data-parent"));
+        var list;
+        if (parent) {
+          var holder = parent.closest("li.comment-item") || parent.parentElement;
+          list = holder.querySelector(":scope > ol.replies");
+          if (!list) {
+            list = document.createElement("ol");
+            list.className = "replies";
+            holder.appendChild(list);
+          }
+        } else {
+          list = topList();
+        }
+        var node = document.importNode(item, true);
+        list.appendChild(node);
+      });
+      var count = waiting.length;
+      waiting = [];
+      bar.hidden = true;
+      button.textContent = "";
+      if (window.htmx) window.htmx.process(section);
+      addToggles(section);
+      if (keep) window.scrollBy(0, keep.getBoundingClientRect().top - before);
+      announce((count === 1 ? "1 new comment" : count + " new comments") + " shown, marked [new]: press n to go from one to the next.");
+    });
+
+    window.setTimeout(poll, every);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     addToggles(document);
+    var thread = document.querySelector("section.comments[data-live]");
+    if (thread && window.fetch) live(thread);
     // Arriving at a comment (after posting it, or from a link): the focus starts there.
     var id = window.location.hash.slice(1);
     var arrived = id && document.getElementById(id);
