@@ -60,8 +60,8 @@
     var elt = event.detail.elt;
     var comment = elt.closest("[id]");
     if (!comment) return;
-    var kind = elt.matches(".rate-form") ? "rate" : elt.matches(".header-link") ? "expand" : elt.matches("a") && elt.textContent.trim() === "Reply" ? "reply" : null;
-    pending = kind && { id: kind === "reply" ? elt.getAttribute("data-hx-target").slice(1) : comment.id, kind: kind, opener: elt };
+    var kind = elt.matches(".rate-form") ? "rate" : elt.matches(".header-link") ? "expand" : null;
+    pending = kind && { id: comment.id, kind: kind };
   });
 
   document.addEventListener("htmx:afterSettle", function () {
@@ -78,11 +78,29 @@
     } else if (done.kind === "expand") {
       focusOn(element);
       announce("“" + subjectOf(element) + "” shown in full.");
-    } else if (done.kind === "reply") {
-      addCancel(element, done.opener);
-      focusOn(element.querySelector("input:not([type=hidden]):not([tabindex='-1']), textarea"));
-      announce("Reply form open.");
     }
+  });
+
+  // A comment's Reply link opens the reply form in place (a slot made under the comment);
+  // without JavaScript it is the reply page.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a.reply-link");
+    if (!link || !window.htmx || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    var comment = link.closest("article.comment");
+    if (!comment) return;
+    event.preventDefault();
+    var slot = document.getElementById(comment.id + "-reply");
+    if (!slot) {
+      slot = document.createElement("div");
+      slot.id = comment.id + "-reply";
+      slot.className = "reply-slot";
+      comment.appendChild(slot);
+    }
+    window.htmx.ajax("GET", link.getAttribute("href"), { target: slot, swap: "innerHTML" }).then(function () {
+      addCancel(slot, link);
+      focusOn(slot.querySelector("input:not([type=hidden]):not([tabindex='-1']), textarea"));
+      announce("Reply form open.");
+    });
   });
 
   function addCancel(slot, opener) {
@@ -151,7 +169,7 @@
         go(parent && parent.querySelector(":scope > article, :scope > .comment-header"), all);
         break;
       case "r":
-        var reply = here && Array.prototype.find.call(here.querySelectorAll(".comment-links a"), function (a) { return a.textContent.trim() === "Reply"; });
+        var reply = here && here.querySelector("a.reply-link");
         if (!reply) return;
         reply.click();
         break;
