@@ -10,13 +10,16 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from ladle.accounts.models import User
 from ladle.comments.models import Comment
 from ladle.demo import seed_demo
+from ladle.polls.models import Poll
 from ladle.stories.models import Story
 
 TOOLS = Path(__file__).resolve().parents[2] / ".ci" / "node_modules"
@@ -44,26 +47,67 @@ def demo(live_server, transactional_db):
 
 
 def _pages(story: Story, reader: str | None) -> list[str]:
+    """The pages a reader of this kind meets: every kind of page once, the story in every
+    display mode, and the forms each may fill."""
     url = story.get_absolute_url()
     deepest = Comment.objects.filter(story=story).order_by("-depth").first()
+    now = timezone.localtime()
+    poll = Poll.objects.first()
+    queued = Story.objects.filter(status=Story.Status.VOTING).first()
     pages = [
         "/",
+        "/page/2/",
         *[f"{url}?display={mode}" for mode in DISPLAYS],
+        f"{url}?sort=best",
+        f"/story/{story.pk}/history/",
         f"/story/{story.pk}/comments/{deepest.number}/",
         f"/story/{story.pk}/comments/{deepest.number}/reply/",
+        f"/story/{story.pk}/comments/{deepest.number}/ratings/",
         "/search/?q=library",
+        "/search/?q=library&kind=comment",
         "/queue/",
         "/section/news/",
+        "/section/diaries/",
+        "/topic/books/",
+        f"/archive/{now.year}/{now.month}/",
         "/user/Alice%20Moreau/",
         "/user/Alice%20Moreau/diary/",
         "/moderation/",
-        "/login/" if reader is None else "/settings/profile/",
-        "/signup/" if reader is None else "/submit/",
+        "/no/such/page/",
     ]
-    if reader is not None:
-        pages += ["/inbox/", "/hotlist/", "/settings/tokens/"]
+    if poll:
+        pages.append(f"/polls/{poll.pk}/")
+    if queued:
+        pages.append(f"/queue/{queued.pk}/")
+    if reader is None:
+        pages += ["/login/", "/signup/", "/password-reset/"]
+        return pages
+    own = (
+        Comment.objects.filter(story=story, author__username=reader, reply_count=0)
+        .order_by("-pk")
+        .first()
+    )
+    pages += [
+        "/settings/profile/",
+        "/settings/password/",
+        "/settings/tokens/",
+        "/submit/",
+        "/inbox/",
+        "/hotlist/",
+        f"/user/{quote(reader)}/diary/new/",
+        f"/story/{story.pk}/comments/{deepest.number}/flag/",
+    ]
+    if own is not None:
+        pages.append(f"/story/{story.pk}/comments/{own.number}/edit/")
     if reader == "Margaret":
-        pages += ["/editor/story/new/", "/moderation/queue/"]
+        pages += [
+            "/editor/story/new/",
+            f"/editor/story/{story.pk}/",
+            f"/story/{story.pk}/moderate/",
+            f"/story/{story.pk}/comments/{deepest.number}/remove/",
+            "/moderation/queue/",
+            "/polls/new/",
+        ]
     return pages
 
 
@@ -113,7 +157,7 @@ def test_every_page_passes_axe_and_the_nu_checker_for_each_reader(
     saved = []
     for number, url in enumerate(_pages(demo, name)):
         response = page.goto(url)
-        assert response.status == 200, url
+        assert response.status == (404 if url == "/no/such/page/" else 200), url
         if violations := _axe(page):
             found[url] = violations
         html = client.get(url, follow=True).content
@@ -122,6 +166,16 @@ def test_every_page_passes_axe_and_the_nu_checker_for_each_reader(
     # Forms showing their errors: the story's comment form, and the sign-up or profile form.
     page.goto(demo.get_absolute_url())
     if name is not None:
+        # Two inline reply forms open beside the page's own: still no duplicate id.
+        replies = page.locator("article.comment a.reply-link")
+        for number in (0, 1):
+            replies.nth(number).click()
+            page.locator(".reply-slot form").nth(number).wait_for()
+        # The page as the browser holds it (before axe's own script goes into it).
+        (tmp_path / f"{len(saved)}.html").write_text(page.content())
+        saved.append("two reply forms open")
+        if violations := _axe(page):
+            found["two reply forms open"] = violations
         page.locator(".post-comment").get_by_role("button", name="Post").click()
         _errors_shown(page)
         if violations := _axe(page):
@@ -154,17 +208,22 @@ def test_every_page_passes_axe_and_the_nu_checker_for_each_reader(
 def test_no_page_is_wider_than_a_phone_and_deep_replies_keep_30_characters(
     browser, live_server, demo, width
 ):
+    wide = {}
+    for name in (None, "Bruno", "Margaret"):
+        context, _ = _signed_in(browser, live_server, name)
+        page = context.new_page()
+        page.set_viewport_size({"width": width, "height": 800})
+        for url in _pages(demo, name):
+            page.goto(url)
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            if scroll > width:
+                wide[f"{name or 'visitor'} {url}"] = scroll
+        context.close()
+    assert not wide, wide
+
     context, _ = _signed_in(browser, live_server, "Bruno")
     page = context.new_page()
     page.set_viewport_size({"width": width, "height": 800})
-    wide = {}
-    for url in _pages(demo, "Bruno"):
-        page.goto(url)
-        scroll = page.evaluate("document.documentElement.scrollWidth")
-        if scroll > width:
-            wide[url] = scroll
-    assert not wide, wide
-
     page.goto(f"{demo.get_absolute_url()}?display=nested")
     deepest = page.locator("li.depth-20 > article .comment-body").first
     measure = deepest.evaluate(
@@ -178,4 +237,10 @@ def test_no_page_is_wider_than_a_phone_and_deep_replies_keep_30_characters(
         }"""
     )
     assert measure >= 30, f"{measure:.0f} characters a line at depth 20 on a {width} px screen"
+    # Its inline reply form opens at a width a thumb can use, and the page stays as wide.
+    page.locator("li.depth-20 > article a.reply-link").first.click()
+    body = page.locator("li.depth-20 .reply-slot textarea").first
+    body.wait_for()
+    assert body.bounding_box()["width"] >= 200
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     context.close()
