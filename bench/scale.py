@@ -87,10 +87,29 @@ def measure(connection, client, url: str, runs: int) -> tuple[float, int]:
     return statistics.median(timings), len(queries)
 
 
+def slowest(connection, client, url: str, count: int) -> list[tuple[float, str]]:
+    """The `count` slowest SQL statements of one request, in ms, to see what grows."""
+    found: list[tuple[float, str]] = []
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            found.append(((time.perf_counter() - started) * 1000, " ".join(sql.split())[:150]))
+
+    with connection.execute_wrapper(timed):
+        client.get(url)
+    return sorted(found, reverse=True)[:count]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument(
+        "--slowest", type=int, default=0, help="also print each page's N slowest statements"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -127,6 +146,9 @@ def main() -> int:
                 visitor_ms, visitor_q = measure(connection, visitor, url, args.runs)
                 print(f"{size:>10,} {rate:>9,.0f} {name:<24} {member_ms:>10.1f} {member_q:>8} "
                       f"{visitor_ms:>11.1f} {visitor_q:>8}", flush=True)  # fmt: skip
+                for who, client in (("member", member), ("visitor", visitor)):
+                    for ms, sql in slowest(connection, client, url, args.slowest):
+                        print(f"{'':>10} {who:>9} {ms:7.2f} ms  {sql}")
     return 0
 
 

@@ -36,7 +36,11 @@ class SearchEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "object_id"], name="one_entry_per_object"),
         ]
-        indexes = [models.Index(fields=["story_id"])]
+        indexes = [
+            models.Index(fields=["story_id"]),
+            # The newest matches first: the window a search ranks (`query.WINDOW`).
+            models.Index(fields=["date", "id"], name="search_entry_newest"),
+        ]
         verbose_name_plural = "search entries"
 
     def __str__(self) -> str:

@@ -3,6 +3,10 @@
 Two queries per search whatever the index size: a count and one page of results, with the
 highlighted snippets computed by the database for that page only. Any text a reader types is
 made safe for the engine here, so no search string can cause an error.
+
+A search works on at most the newest `WINDOW` entries that match it: those are counted and
+ranked (docs/rules.md, *Search*). A search that matches more says so ("2,000+ results"), and
+its cost stays the same however large the site grows.
 """
 
 import re
@@ -17,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from .models import SearchEntry
 
 MAX_QUERY = 300  # characters of a search that are used
+WINDOW = 2000  # the newest matching entries a search counts and ranks
 MAX_TERMS = 32
 START, STOP = "\x02", "\x03"  # highlight markers; indexed text never contains them
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -142,16 +147,23 @@ def _run_sqlite(search: Search, *, offset: int, limit: int) -> tuple[list[Hit], 
     where, params = _filters(search)
     where_sql = " AND ".join(["search_fts MATCH %s", *where])
     base = "FROM search_fts JOIN search_searchentry e ON e.id = search_fts.rowid"
+    # The window: the newest matches, by row id (FTS5 hands out its matches in that order).
+    window = f"""e.id IN (SELECT e.id {base} WHERE {where_sql}
+                          ORDER BY e.date DESC, e.id DESC LIMIT {WINDOW})"""
     order = "e.date DESC, e.id DESC" if search.newest_first else "rank, e.date DESC"
     with _connection().cursor() as cursor:
-        cursor.execute(f"SELECT count(*) {base} WHERE {where_sql}", [expression, *params])
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 {base} WHERE {where_sql} LIMIT {WINDOW})",
+            [expression, *params],
+        )
         total = cursor.fetchone()[0]
         cursor.execute(
             f"""SELECT e.kind, highlight(search_fts, 0, %s, %s),
                        snippet(search_fts, 1, %s, %s, ' … ', 24), e.url, e.author_name, e.date,
                        bm25(search_fts, 10.0, 1.0) AS rank
-                {base} WHERE {where_sql} ORDER BY {order} LIMIT %s OFFSET %s""",
-            [START, STOP, START, STOP, expression, *params, limit, offset],
+                {base} WHERE search_fts MATCH %s AND {window}
+                ORDER BY {order} LIMIT %s OFFSET %s""",
+            [START, STOP, START, STOP, expression, expression, *params, limit, offset],
         )
         rows = cursor.fetchall()
     return [_hit(row) for row in rows], total
@@ -163,10 +175,14 @@ def _run_postgresql(search: Search, *, offset: int, limit: int) -> tuple[list[Hi
     where, params = _filters(search)
     where_sql = " AND ".join(["e.document @@ q.query", *where])
     source = "FROM search_searchentry e, websearch_to_tsquery('english', %s) AS q(query)"
+    # The window: the newest matches (walked down the date index while matches are many).
+    window = f"""(SELECT e.kind, e.title, e.text, e.url, e.author_name, e.date, e.id,
+                         e.document, q.query
+                  {source} WHERE {where_sql} ORDER BY e.date DESC, e.id DESC LIMIT {WINDOW})"""
     order = "e.date DESC, e.id DESC" if search.newest_first else "rank DESC, e.date DESC"
     options = f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15"
     with _connection().cursor() as cursor:
-        cursor.execute(f"SELECT count(*) {source} WHERE {where_sql}", [search.text, *params])
+        cursor.execute(f"SELECT count(*) FROM {window} AS e", [search.text, *params])
         total = cursor.fetchone()[0]
         # Rank and page first; the (costly) headlines are made for that page only.
         cursor.execute(
@@ -175,8 +191,8 @@ def _run_postgresql(search: Search, *, offset: int, limit: int) -> tuple[list[Hi
                        ts_headline('english', page.text, page.query, %s),
                        page.url, page.author_name, page.date, page.rank
                 FROM (SELECT e.kind, e.title, e.text, e.url, e.author_name, e.date, e.id,
-                             q.query, ts_rank_cd(e.document, q.query) AS rank
-                      {source} WHERE {where_sql} ORDER BY {order} LIMIT %s OFFSET %s) AS page
+                             e.query, ts_rank_cd(e.document, e.query) AS rank
+                      FROM {window} AS e ORDER BY {order} LIMIT %s OFFSET %s) AS page
                 ORDER BY {order.replace("e.", "page.")}""",
             [
                 f"StartSel={START}, StopSel={STOP}, HighlightAll=true",

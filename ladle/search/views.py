@@ -52,6 +52,7 @@ def search(request):
             context.update(
                 hits=hits,
                 total=total,
+                more=total >= query.WINDOW,  # only the newest matches were counted
                 shortened=shortened,
                 page=Page(hits, number, paginator),
                 query_string=_without_page(request),

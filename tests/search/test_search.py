@@ -242,3 +242,21 @@ def test_result_times_are_shown_in_the_readers_zone(client):
     shown = scoop_datetime(story.published_at, timezone.get_current_timezone())
     page = client.get("/search/", {"q": "Timekeeping"}).content.decode()
     assert shown in page
+
+
+def test_a_search_ranks_only_its_newest_matches_and_says_there_are_more(client, monkeypatch):
+    monkeypatch.setattr("ladle.search.query.WINDOW", 3)
+    story = make_story("Window")
+    comments = [make_comment(story, subject=f"Lighthouse {n}", body="lighthouse") for n in range(5)]
+    for age, comment in enumerate(reversed(comments)):  # the last posted is the newest
+        SearchEntry.objects.filter(kind="comment", object_id=comment.pk).update(
+            date=timezone.now() - timedelta(days=age)
+        )
+    page = raw_results(client, "lighthouse", kind="comment")
+    assert "More than 3 results" in page
+    shown = {c.subject for c in comments if f'href="{c.get_absolute_url()}"' in page}
+    assert shown == {"Lighthouse 2", "Lighthouse 3", "Lighthouse 4"}
+    narrow = results(client, "lighthouse", kind="comment", order="newest")
+    assert narrow.index("Lighthouse 4") < narrow.index("Lighthouse 2")
+    few = raw_results(client, '"Lighthouse 0"')
+    assert "More than" not in few
