@@ -6,6 +6,7 @@ import threading
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 
 from django.conf import settings
@@ -694,6 +695,27 @@ def subthread(
         editorial=sum(1 for c in rows if c.editorial),
         hidden_total=sum(1 for c in rows if c.is_hidden),
     )
+
+
+def posted_after(story, request, after: int, *, most: int) -> list[ReaderComment]:
+    """The first `most` comments numbered above `after` in the reader's thread (the one rule,
+    `in_thread_for`), each rendered whole for them and marked [new]: what a page made before
+    they were posted is missing. Three queries however many."""
+    rows = list(
+        Comment.objects.for_story(story)
+        .in_thread_for(request.user)
+        .for_display()
+        .filter(number__gt=after)
+        .order_by("number")[:most]
+    )
+    outside_ids = {c.parent_id for c in rows} - {c.pk for c in rows} - {None}
+    outside = dict(Comment.objects.filter(pk__in=outside_ids).values_list("pk", "number"))
+    since = min((c.created_at for c in rows), default=timezone.now()) - timedelta(seconds=1)
+    comments = annotate(rows, request.user, new_since=since, outside_parents=outside)
+    for c in comments:
+        c.level = heading_level(c.depth)
+    render_comments([(c, True) for c in comments], story=story, request=request)
+    return comments
 
 
 # --- A member's page from their kind's page -------------------------------------------------

@@ -4,8 +4,6 @@ Views parse the form, call a service and redirect after a successful POST. Error
 service land on the form beside their field, with the text the member wrote kept.
 """
 
-from datetime import timedelta
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -32,7 +30,7 @@ from .threads import (
     ReaderComment,
     annotate,
     heading_level,
-    render_comments,
+    posted_after,
     rendered_thread,
     subthread,
 )
@@ -85,34 +83,21 @@ def live(request, story_pk: int):
     story = _story(request, story_pk)
     if not (story.shows_comments and story.section.comments_readable_by(request.user)):
         raise Http404("This story shows no comments.")
-    after = request.GET.get("after", "")
-    after = int(after) if after.isdigit() and int(after) <= MAX_ID else 0
+    asked = request.GET.get("after", "")
+    after = int(asked) if asked.isdigit() and int(asked) <= MAX_ID else 0
     tag = f'W/"live-{story.thread_revision}-{after}-{request.user.pk or 0}"'
     if tag in request.headers.get("If-None-Match", ""):
-        response = HttpResponseNotModified()
-        response["ETag"] = tag
-        return response
-    rows = list(
-        Comment.objects.for_story(story)
-        .in_thread_for(request.user)
-        .for_display()
-        .filter(number__gt=after)
-        .order_by("number")[:LIVE_MOST]
-    )
-    outside_ids = {c.parent_id for c in rows} - {c.pk for c in rows} - {None}
-    outside = dict(Comment.objects.filter(pk__in=outside_ids).values_list("pk", "number"))
-    since = min((c.created_at for c in rows), default=timezone.now()) - timedelta(seconds=1)
-    comments = annotate(rows, request.user, new_since=since, outside_parents=outside)
-    for c in comments:
-        c.level = heading_level(c.depth)
-    render_comments([(c, True) for c in comments], story=story, request=request)
+        unchanged = HttpResponseNotModified()
+        unchanged["ETag"] = tag
+        return unchanged
+    comments = posted_after(story, request, after, most=LIVE_MOST)
     response = render(
         request,
         "comments/_live.html",
         {
             "comments": comments,
-            "last": rows[-1].number if rows else after,
-            "more": len(rows) == LIVE_MOST,
+            "last": comments[-1].number if comments else after,
+            "more": len(comments) == LIVE_MOST,
         },
     )
     response["ETag"] = tag
