@@ -92,6 +92,13 @@ def test_wrong_slug_redirects_to_the_canonical_address(client):
     assert response.status_code == 301 and response["Location"] == story.get_absolute_url()
 
 
+def test_the_short_address_keeps_the_readers_display_choice_on_its_way(client):
+    story = make_story("Shared link")
+    response = client.get(f"/story/{story.pk}/", {"display": "nested", "sort": "best"})
+    assert response.status_code == 301
+    assert response["Location"] == f"{story.get_absolute_url()}?display=nested&sort=best"
+
+
 def test_unknown_story_is_a_404_page(client):
     response = client.get("/story/999999/nothing/")
     assert response.status_code == 404 and b"Not found" in response.content

@@ -3,6 +3,7 @@
 import difflib
 
 from django.db.models import Q
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 
 from ladle.comments.forms import comment_form
@@ -73,8 +74,10 @@ def story(request, pk: int, slug: str = ""):
     )
     if story.is_queued():
         return redirect("stories:queued_story", pk=story.pk)
-    if slug != story.slug:
-        return redirect(story, permanent=True)
+    if slug != story.slug:  # the address with its current slug, keeping the reader's choices
+        query = request.GET.urlencode()
+        address = story.get_absolute_url() + (f"?{query}" if query else "")
+        return HttpResponsePermanentRedirect(address)
     older, newer = _story_navigation(story, request.user)
     context = story_context(request, story)
     context |= {"older": older, "newer": newer}
