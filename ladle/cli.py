@@ -59,6 +59,9 @@ def serve(args: argparse.Namespace) -> int:
         def load_config(self):
             self.cfg.set("bind", f"{args.host}:{args.port}")
             self.cfg.set("workers", args.workers)
+            # uvicorn's worker runs ladle.asgi: pages on a pool of threads, and each story
+            # page's live comment stream as a coroutine (not a worker held per reader).
+            self.cfg.set("worker_class", "uvicorn_worker.UvicornWorker")
             self.cfg.set("accesslog", "-")
             self.cfg.set("graceful_timeout", 10)
             self.cfg.set("proc_name", "ladle")
@@ -71,7 +74,7 @@ def serve(args: argparse.Namespace) -> int:
                 self.cfg.set("control_socket_disable", True)
 
         def load(self):
-            from ladle.wsgi import application
+            from ladle.asgi import application
 
             return application
 

@@ -34,6 +34,8 @@ def holds_no_secret(request, response) -> bool:
 
 class CompressionMiddleware(GZipMiddleware):
     def process_response(self, request, response):
+        if response.get("Content-Type", "").startswith("text/event-stream"):
+            return response  # each event goes out as it is sent, not held for a block
         if (
             response.streaming
             or response.has_header("Content-Encoding")

@@ -119,6 +119,13 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "ladle.urls"
 WSGI_APPLICATION = "ladle.wsgi.application"
+ASGI_APPLICATION = "ladle.asgi.application"  # what `ladle serve` runs (pages and streams)
+
+# A story page's live comment stream: how often it checks the thread (a query by primary key,
+# on one thread per server process) and how long one stays open before the browser opens it
+# again (a redeploy or a reader who left costs at most this long).
+LADLE_LIVE_STREAM_CHECK = 1.5
+LADLE_LIVE_STREAM_SECONDS = 55
 
 TEMPLATES = [
     {

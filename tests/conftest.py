@@ -119,6 +119,49 @@ def client_for(user: User) -> Client:
     return client
 
 
+def stream_events(client: Client, path: str, *, headers=None, during=None, until=None):
+    """The server-sent events a story's comment stream sends, read as an ASGI server would
+    serve them (the sync test client is a WSGI one), with `client`'s session. `during` runs
+    (in a thread) once the stream is open; reading stops when `until(events)` says so, or
+    when the stream ends. Each event is a dict of its fields, data lines joined."""
+    from asgiref.sync import async_to_sync, sync_to_async
+    from django.db import connections
+    from django.test import AsyncClient
+
+    def run_during():
+        try:
+            during()
+        finally:
+            connections.close_all()  # a thread of its own: the test database is dropped later
+
+    async def read():
+        reader = AsyncClient()
+        reader.cookies = client.cookies
+        response = await reader.get(path, headers=headers or {})
+        events: list[dict] = []
+        if not response.streaming:
+            return response, events
+        started = False
+        async for chunk in response.streaming_content:
+            for block in chunk.decode().split("\n\n"):
+                fields: dict[str, str] = {}
+                for line in block.splitlines():
+                    name, _, value = line.partition(": ")
+                    if name == "data" and "data" in fields:
+                        value = fields["data"] + "\n" + value
+                    fields[name] = value
+                if fields:
+                    events.append(fields)
+            if not started and during is not None:
+                started = True
+                await sync_to_async(run_during, thread_sensitive=False)()
+            if until is not None and until(events):
+                break
+        return response, events
+
+    return async_to_sync(read)()
+
+
 def main_of(response) -> str:
     """The page's <main> content, without the sidebar (which lists recent comments)."""
     page = response.content.decode()

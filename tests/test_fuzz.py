@@ -128,6 +128,7 @@ PAGES = {
     "/queue/{queued}/": ["editorial"],
     "/theme/": ["theme", "next"],
     "/story/{story}/comments/live/": ["after"],
+    "/story/{story}/comments/stream/": ["after"],  # 204 here (a WSGI client); ASGI: test_stream
 }
 
 

@@ -14,10 +14,18 @@ from django.test import Client
 from django.utils import timezone
 
 from ladle.api.services import create_token
+from ladle.comments.live import close_stream_connections
 from ladle.comments.services import post_comment, rate_comment, remove_comment
 from ladle.stories.models import Section, Story
 from ladle.stories.services import decide_queued_story, submit_story
-from tests.conftest import client_for, main_of, make_editor, make_member, make_section
+from tests.conftest import (
+    client_for,
+    main_of,
+    make_editor,
+    make_member,
+    make_section,
+    stream_events,
+)
 from tests.conftest import make_story as _make_story
 
 pytestmark = pytest.mark.django_db
@@ -247,6 +255,22 @@ def live_updates(site, reader):
     return shown
 
 
+def live_stream(site, reader):
+    """The same answer streamed (server-sent events), opened from before the first comment."""
+    client = client_of(site, reader)
+    shown = set()
+    for story in site.stories.values():
+        response, events = stream_events(
+            client,
+            f"/story/{story.pk}/comments/stream/?after=0",
+            until=lambda events: any(e.get("event") == "comments" for e in events),
+        )
+        if response.status_code == 200:
+            for event in events:
+                shown |= shown_subjects(event.get("data", ""), site)
+    return shown
+
+
 def comment_feeds(site, reader):
     client = client_of(site, reader)
     shown = set()
@@ -330,6 +354,23 @@ def test_every_comment_read_path_shows_each_reader_exactly_what_the_rules_allow(
     site.stories_by_pk = {s.pk: s for s in site.stories.values()}
     for reader in READERS:
         assert path(site, reader) == expected_comments(site, reader, path), reader
+
+
+# Read paths that answer from a thread of their own: the fixture is committed for them.
+COMMITTED_COMMENT_PATHS = [live_stream]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("path", COMMITTED_COMMENT_PATHS, ids=lambda p: p.__name__)
+def test_every_streamed_comment_read_path_shows_each_reader_exactly_what_the_rules_allow(
+    path, settings
+):
+    settings.LADLE_LIVE_STREAM_CHECK = 0.05
+    settings.LADLE_LIVE_STREAM_SECONDS = 0.5  # one check at least: a quiet story ends soon
+    try:
+        test_every_comment_read_path_shows_each_reader_exactly_what_the_rules_allow(path)
+    finally:
+        close_stream_connections()
 
 
 # --- Read paths for stories. ---

@@ -4,11 +4,20 @@ Views parse the form, call a service and redirect after a successful POST. Error
 service land on the form beside their field, with the text the member wrote kept.
 """
 
+from asgiref.sync import sync_to_async
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseNotModified
+from django.core.handlers.asgi import ASGIRequest
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseNotFound,
+    HttpResponseNotModified,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +31,7 @@ from ladle.moderation.forms import FlagForm, ReasonForm
 from ladle.moderation.pages import act
 from ladle.stories.models import Story
 
+from . import live as live_comments
 from . import rules, services
 from .forms import CommentForm, GuestCommentForm, RemoveForm, comment_form
 from .models import Comment, HeldComment
@@ -30,7 +40,6 @@ from .threads import (
     ReaderComment,
     annotate,
     heading_level,
-    posted_after,
     rendered_thread,
     subthread,
 )
@@ -72,36 +81,66 @@ def permalink(request, story_pk: int, number: int):
     )
 
 
-LIVE_MOST = 50  # new comments sent at once; the page asks again for the rest
-
-
-def live(request, story_pk: int):
-    """The comments posted since the reader's page was made (numbers above `after`), each
-    whole and marked [new], for the thread's "N new comments" bar. Pages poll it with the
-    ETag of what they have: while the thread has not moved, the answer is a 304 for one
-    query. Every server process answers the same (the thread's revision is in the database)."""
+def _open_thread(request, story_pk: int) -> Story:
     story = _story(request, story_pk)
     if not (story.shows_comments and story.section.comments_readable_by(request.user)):
         raise Http404("This story shows no comments.")
-    asked = request.GET.get("after", "")
-    after = int(asked) if asked.isdigit() and int(asked) <= MAX_ID else 0
+    return story
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isascii() and text.isdigit() and int(text) <= MAX_ID else 0
+
+
+def live(request, story_pk: int):
+    """The comments posted since the reader's page was made (numbers above `after`), for the
+    thread's "N new comments" bar, asked every few seconds by pages that cannot stream. While
+    the thread has not moved, the answer is a 304 for one query."""
+    story = _open_thread(request, story_pk)
+    after = _number(request.GET.get("after", ""))
     tag = f'W/"live-{story.thread_revision}-{after}-{request.user.pk or 0}"'
     if tag in request.headers.get("If-None-Match", ""):
         unchanged = HttpResponseNotModified()
         unchanged["ETag"] = tag
         return unchanged
-    comments = posted_after(story, request, after, most=LIVE_MOST)
-    response = render(
-        request,
-        "comments/_live.html",
-        {
-            "comments": comments,
-            "last": comments[-1].number if comments else after,
-            "more": len(comments) == LIVE_MOST,
-        },
-    )
+    response = HttpResponse(live_comments.news(story, request, after).html)
     response["ETag"] = tag
     response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _stream_start(request, story_pk: int) -> tuple[Story | None, int]:
+    try:
+        story = _open_thread(request, story_pk)
+    except Http404:
+        return None, 0
+    finally:
+        # This request's own thread holds no connection while its stream waits: the
+        # stream reads on a thread shared by every stream (comments.live).
+        live_comments.let_go_of_connections()
+    # The browser says the last comment it got when it opens the stream again.
+    after = max(
+        _number(request.GET.get("after", "")),
+        _number(request.headers.get("Last-Event-ID", "")),
+    )
+    return story, after
+
+
+async def stream(request, story_pk: int):
+    """The same comments as server-sent events, within a moment of their posting, for as
+    long as the page is open. Only an ASGI server can hold a stream open for free; under a
+    WSGI server the answer is 204, and the page polls `live` instead."""
+    if not isinstance(request, ASGIRequest):
+        return HttpResponse(status=204)
+    story, after = await sync_to_async(_stream_start)(request, story_pk)
+    if story is None:
+        # Plain, not the site's 404 page: that would take a database connection again.
+        return HttpResponseNotFound("No such story, or it shows no comments.")
+    response = StreamingHttpResponse(
+        live_comments.events(request, story, after), content_type="text/event-stream"
+    )
+    response["Cache-Control"] = "private, no-cache"
+    response["X-Accel-Buffering"] = "no"  # nginx passes each event on as it comes
     return response
 
 

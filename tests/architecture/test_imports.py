@@ -27,7 +27,8 @@ DOMAIN_LAYERS = [
 ]
 PAGE_MODULES = ("views", "forms", "feeds", "urls", "templatetags", "admin", "context_processors")
 ENTRY_POINTS = (
-    "ladle.cli", "ladle.urls", "ladle.settings", "ladle.wsgi", "ladle.demo", "ladle.ops",
+    "ladle.cli", "ladle.urls", "ladle.settings", "ladle.wsgi", "ladle.asgi", "ladle.demo",
+    "ladle.ops",
 )  # fmt: skip
 # Modules of the project itself that every layer may use: they import no app of ours.
 BASE = (

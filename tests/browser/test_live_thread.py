@@ -1,14 +1,15 @@
 """A thread that is alive: two readers on the same story, each served by a different Ladle
 server process (sharing one database, as two app machines would). A comment one posts
-appears to the other within 5 seconds behind a "new comments" bar, and goes in at its place
-in the thread without moving what they were reading."""
+appears to the other within 5 seconds behind a "new comments" bar, streamed (server-sent
+events), and goes in at its place in the thread without moving what they were reading. Where
+the server cannot stream (a WSGI server), the page polls and the comment still arrives."""
 
 import contextlib
 import os
 import subprocess
 import sys
 
-from tests.conftest import scratch_postgres
+from tests.conftest import make_comment, make_story, scratch_postgres
 from tests.test_cli import _start, _stop, clean_env
 from tests.test_two_servers import PASSWORD, SETUP
 
@@ -54,6 +55,7 @@ def _live(browser, story, port_one, port_two):
 
     reader.goto(f"/story/{story}/?display=nested")
     assert reader.locator("article.comment").count() == 1
+    reader.locator("section.comments[data-live-mode=stream]").wait_for()  # the stream is open
     reader.evaluate("window.__samePage = true")
     reading = reader.locator("#c1").bounding_box()["y"]
 
@@ -65,7 +67,7 @@ def _live(browser, story, port_one, port_two):
     writer.wait_for_url("**#c2")
 
     bar = reader.get_by_role("button", name="1 new comment: show them")
-    bar.wait_for(timeout=5_000)  # the poll runs every 3 seconds
+    bar.wait_for(timeout=5_000)  # the stream checks the thread every 1.5 seconds
     assert "1 new comment" in reader.locator("#live").inner_text()
     bar.click()
     reply = reader.locator("#c1 ~ ol.replies article#c2, li.comment-item > ol.replies > li > #c2")
@@ -76,3 +78,13 @@ def _live(browser, story, port_one, port_two):
     assert abs(reader.locator("#c1").bounding_box()["y"] - reading) < 2  # nothing moved
     writer.context.close()
     reader.context.close()
+
+
+def test_where_the_server_cannot_stream_the_page_polls_and_new_comments_still_arrive(page):
+    story = make_story("Polled by the page")
+    make_comment(story, subject="Before the reader came")
+    page.goto(story.get_absolute_url())
+    page.locator("section.comments[data-live-mode=poll]").wait_for()  # the stream said 204
+    make_comment(story, subject="While they read")
+    page.get_by_role("button", name="1 new comment: show them").click(timeout=5_000)
+    assert "While they read" in page.locator("#c2").inner_text()

@@ -180,15 +180,19 @@
   });
 
   // --- New comments while reading -------------------------------------------------------------
-  // The page asks the server every few seconds, with the ETag of what it has (a 304 while
-  // nothing moved); new comments wait behind a bar at the bottom of the window, and go in at
-  // their place in the thread when the reader asks, without moving what they are reading.
+  // The server sends them as they land (server-sent events); where it cannot hold a stream
+  // open (or the browser has no EventSource) the page asks every few seconds instead, with the
+  // ETag of what it has (a 304 while nothing moved). New comments wait behind a bar at the
+  // bottom of the window, and go in at their place in the thread when the reader asks,
+  // without moving what they are reading.
   function live(section) {
     var url = section.getAttribute("data-live");
+    var streamUrl = window.EventSource ? section.getAttribute("data-stream") : null;
     var after = section.getAttribute("data-after");
     var every = parseInt(section.getAttribute("data-live-every") || "3000", 10);
     var flat = (section.getAttribute("data-display") || "").indexOf("flat") === 0;
     var tag = null;
+    var source = null;
     var waiting = [];
     var bar = document.createElement("div");
     bar.className = "live-bar";
@@ -197,6 +201,19 @@
     button.type = "button";
     bar.appendChild(button);
     document.body.appendChild(bar);
+
+    // Takes an answer (comments/_live.html); says whether more are waiting on the server.
+    function take(html) {
+      var list = new DOMParser().parseFromString(html, "text/html").querySelector("ol.live-comments");
+      if (!list) return false;
+      after = list.getAttribute("data-last") || after;
+      Array.prototype.forEach.call(list.children, function (item) {
+        var own = item.firstElementChild;
+        if (own && !document.getElementById(own.id)) waiting.push(item);
+      });
+      show();
+      return list.hasAttribute("data-more");
+    }
 
     function poll() {
       if (document.hidden) return window.setTimeout(poll, every);
@@ -208,23 +225,34 @@
           return response.text();
         })
         .then(function (html) {
-          var more = false;
-          if (html) {
-            var list = new DOMParser().parseFromString(html, "text/html").querySelector("ol.live-comments");
-            if (list) {
-              after = list.getAttribute("data-last") || after;
-              more = list.hasAttribute("data-more");
-              Array.prototype.forEach.call(list.children, function (item) {
-                var own = item.firstElementChild;
-                if (own && !document.getElementById(own.id)) waiting.push(item);
-              });
-              show();
-            }
-          }
+          var more = html ? take(html) : false;
           window.setTimeout(poll, more ? 0 : every);
         })
         .catch(function () { window.setTimeout(poll, every * 4); });
     }
+
+    function listen() {
+      source = new EventSource(streamUrl + "?after=" + encodeURIComponent(after));
+      source.addEventListener("open", function () { section.setAttribute("data-live-mode", "stream"); });
+      source.addEventListener("comments", function (event) { take(event.data); });
+      source.addEventListener("error", function () {
+        // A closed stream (the server answered 204, or failed) is not opened again: the page
+        // polls. A dropped one the browser opens again itself, saying the last comment it got.
+        if (source && source.readyState === EventSource.CLOSED) {
+          source = null;
+          streamUrl = null;
+          section.setAttribute("data-live-mode", "poll");
+          window.setTimeout(poll, every);
+        }
+      });
+    }
+
+    document.addEventListener("visibilitychange", function () {
+      // A hidden tab holds no stream open; shown again, it asks for what it missed.
+      if (!streamUrl) return;
+      if (document.hidden && source) { source.close(); source = null; }
+      else if (!document.hidden && !source) listen();
+    });
 
     function show() {
       if (!waiting.length) { bar.hidden = true; return; }
@@ -278,7 +306,12 @@
       announce((count === 1 ? "1 new comment" : count + " new comments") + " shown, marked [new]: press n to go from one to the next.");
     });
 
-    window.setTimeout(poll, every);
+    if (streamUrl) {
+      listen();
+    } else {
+      section.setAttribute("data-live-mode", "poll");
+      window.setTimeout(poll, every);
+    }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
