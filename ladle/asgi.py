@@ -25,7 +25,7 @@ PAGE_THREADS = 8  # per worker process; each keeps one database connection
 STREAM = re.compile(r"^/story/\d+/comments/stream/$")
 
 streams = get_asgi_application()
-pages = WSGIMiddleware(pages_wsgi, workers=PAGE_THREADS)
+pages = WSGIMiddleware(pages_wsgi, workers=PAGE_THREADS)  # type: ignore[arg-type]  # a WSGI app
 
 
 async def application(scope, receive, send):

@@ -411,10 +411,11 @@ class SharedComment:
     keys: dict  # (variant, context) -> the cache key of its shared HTML (`_shared_key`)
 
 
-def _shared(comments: list[Comment], outside_parents: dict[int, int] | None = None):
+def _shared(comments: list[Comment], outside_parents: list[Comment] | None = None):
     """The reader-independent part of `annotate`."""
-    numbers = {**(outside_parents or {}), **{c.pk: c.number for c in comments}}
-    names = {c.pk: c.author_name for c in comments}
+    known = [*(outside_parents or []), *comments]
+    numbers = {c.pk: c.number for c in known}
+    names = {c.pk: c.author_name for c in known}
     zone = timezone.get_current_timezone()
     author_urls: dict[int, str] = {}
     story_prefix: dict[int, str] = {}
@@ -448,10 +449,10 @@ def annotate(
     reader,
     ratings: dict[int, int] | None = None,
     new_since=None,
-    outside_parents: dict[int, int] | None = None,
+    outside_parents: list[Comment] | None = None,
 ) -> list[ReaderComment]:
-    """Each comment with what `reader` sees of it. `outside_parents` gives the numbers of
-    parents that are not in `comments` (the root of a subthread has one)."""
+    """Each comment with what `reader` sees of it. `outside_parents` are parents that are
+    not in `comments` (the root of a subthread has one), for the "Replying to" links."""
     return _for_reader(_shared(comments, outside_parents), reader, ratings, new_since)
 
 
@@ -673,11 +674,8 @@ def subthread(
     """
     rows = list(Comment.objects.subtree_of(comment).shown().for_display())
     ratings = _reader_ratings(reader, Q(comment__in=[r.pk for r in rows]))
-    # The root's parent is outside the subtree: its number makes the Parent link.
-    outside: dict[int, int] = {}
-    if comment.parent_id is not None:
-        number = Comment.objects.filter(pk=comment.parent_id).values_list("number", flat=True)
-        outside = {comment.parent_id: number.get()}
+    # The root's parent is outside the subtree: its number and author make the link to it.
+    outside = list(_parents_named(pk=comment.parent_id)) if comment.parent_id else []
     shows = shows_for(reader, ratings)
     options = ViewOptions(Display.NESTED, choices.options.rating_sort, choices.options.age_sort)
     arranged = arrange(
@@ -697,6 +695,12 @@ def subthread(
     )
 
 
+def _parents_named(**where):
+    """Comments with only what a "Replying to <name>" link to them needs (one query)."""
+    fields = ("number", "guest_name", "author__username", "author__display_name")
+    return Comment.objects.filter(**where).select_related("author").only(*fields)
+
+
 def posted_after(story, request, after: int, *, most: int) -> list[ReaderComment]:
     """The first `most` comments numbered above `after` in the reader's thread (the one rule,
     `in_thread_for`), each rendered whole for them and marked [new]: what a page made before
@@ -709,7 +713,7 @@ def posted_after(story, request, after: int, *, most: int) -> list[ReaderComment
         .order_by("number")[:most]
     )
     outside_ids = {c.parent_id for c in rows} - {c.pk for c in rows} - {None}
-    outside = dict(Comment.objects.filter(pk__in=outside_ids).values_list("pk", "number"))
+    outside = list(_parents_named(pk__in=outside_ids)) if outside_ids else []
     since = min((c.created_at for c in rows), default=timezone.now()) - timedelta(seconds=1)
     comments = annotate(rows, request.user, new_since=since, outside_parents=outside)
     for c in comments:

@@ -26,6 +26,7 @@ def test_only_comments_after_the_pages_newest_come_whole_marked_new_with_their_p
     assert "Already on the page" not in answer
     assert "Arrived while reading" in answer and '<strong class="new">[new]</strong>' in answer
     assert f'data-parent="{first.anchor}"' in answer and f'id="{reply.anchor}"' in answer
+    assert f"Replying to {first.author_name}</a>" in answer  # its parent is not in the answer
     assert f'data-last="{reply.number}"' in answer
 
 
