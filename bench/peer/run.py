@@ -10,7 +10,9 @@ serving a static folder on 127.0.0.1:8082), and `wrk`.
 1. Reads the two posts' comment trees out of WordPress's database (parents, authors, dates,
    bodies) and loads exactly those trees into a new Ladle site (a new SQLite data folder, or a
    new PostgreSQL database beside the one LADLE_DATABASE_URL names), then serves it with
-   gunicorn (2 workers, no access log: nginx on the WordPress side logs nothing either).
+   gunicorn (2 workers, no access log: nginx on the WordPress side logs nothing either), as
+   `ladle serve` does (uvicorn's worker over ladle.asgi) or, with --server wsgi, with
+   gunicorn's own sync workers.
 2. Saves Ladle's 1,000-comment page as a visitor gets it into nginx's static folder: the ceiling
    for Ladle's own bytes.
 3. For each round, measures every target with `wrk -t2 -c16 --latency` in turn (WordPress,
@@ -247,9 +249,17 @@ def wrk(url: str, cookie: str, seconds: int, threads: int, connections: int) -> 
     }
 
 
-def serve(env: dict, port: int) -> subprocess.Popen:
+SERVERS = {
+    # What `ladle serve` runs: uvicorn's worker over ladle.asgi (pages on a thread pool).
+    "asgi": ["ladle.asgi:application", "-k", "uvicorn_worker.UvicornWorker"],
+    # gunicorn's own sync workers over the WSGI application (no live comment streams).
+    "wsgi": ["ladle.wsgi:application"],
+}
+
+
+def serve(env: dict, port: int, kind: str = "asgi") -> subprocess.Popen:
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "ladle.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}",
+        [sys.executable, "-m", "gunicorn", *SERVERS[kind], "-w", "2", "-b", f"127.0.0.1:{port}",
          "--log-level", "warning"],
         env=env, cwd=ROOT,
     )  # fmt: skip
@@ -270,6 +280,10 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--port", type=int, default=8090)
+    parser.add_argument(
+        "--server", choices=sorted(SERVERS), default="asgi",
+        help="asgi: as `ladle serve` runs (default); wsgi: gunicorn's sync workers",
+    )  # fmt: skip
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed (Debian: apt-get install wrk)")
@@ -292,7 +306,7 @@ def main() -> int:
           f"({'PostgreSQL' if env.get('LADLE_DATABASE_URL') else 'SQLite'}) in "
           f"{time.perf_counter() - started:.1f} s")  # fmt: skip
     ladle = f"http://127.0.0.1:{args.port}"
-    server = serve(env, args.port)
+    server = serve(env, args.port, args.server)
     old_theme = mysql("SELECT option_value FROM wp_options WHERE option_name='stylesheet'").strip()
     mysql(f"UPDATE wp_options SET option_value='{CLASSIC}' WHERE option_name IN "
           "('template','stylesheet')")  # fmt: skip
