@@ -123,7 +123,10 @@ def stream_events(client: Client, path: str, *, headers=None, during=None, until
     """The server-sent events a story's comment stream sends, read as an ASGI server would
     serve them (the sync test client is a WSGI one), with `client`'s session. `during` runs
     (in a thread) once the stream is open; reading stops when `until(events)` says so, or
-    when the stream ends. Each event is a dict of its fields, data lines joined."""
+    when the stream ends. Each event is a dict of its fields, data lines joined. The stream
+    is read on a thread of its own, so the data it reads must be committed."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from asgiref.sync import async_to_sync, sync_to_async
     from django.db import connections
     from django.test import AsyncClient
@@ -159,7 +162,15 @@ def stream_events(client: Client, path: str, *, headers=None, during=None, until
                 break
         return response, events
 
-    return async_to_sync(read)()
+    def on_a_thread_of_its_own():
+        # Not this thread: it may run an event loop already (the browser tests' Playwright).
+        try:
+            return async_to_sync(read)()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(on_a_thread_of_its_own).result()
 
 
 def main_of(response) -> str:

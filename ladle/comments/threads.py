@@ -213,7 +213,7 @@ class ReaderComment:
 # permissions (a handful per page) with stand-ins for the comment's address, and filled in.
 
 SLOTS = {"new_slot": "\x00new\x00", "tools_slot": "\x00tools\x00", "form_slot": "\x00form\x00"}
-_URL, _ANCHOR = "\x01url\x01", "\x01anchor\x01"
+_URL, _ANCHOR, _NUMBER = "\x01url\x01", "\x01anchor\x01", "\x01number\x01"
 NEW_MARKER = ' <strong class="new">[new]</strong>'
 
 
@@ -231,6 +231,7 @@ class _StandIn:
     rating_menu: str
     url: str = _URL
     anchor: str = _ANCHOR
+    number_text: str = _NUMBER
 
 
 def _shared_key(c: ReaderComment, variant: str, context: tuple) -> str:
@@ -295,7 +296,7 @@ def render_comments(
                 _pieces(render_to_string("comments/_rate_form.html", stand_in, request=asker)),
             )
         links, form = tools[state]
-        own = {_URL: c.url, _ANCHOR: c.anchor}
+        own = {_URL: c.url, _ANCHOR: c.anchor, _NUMBER: c.number_text}
         slots = {
             SLOTS["new_slot"]: NEW_MARKER if c.is_new else "",
             SLOTS["tools_slot"]: "".join([own.get(part, part) for part in links]),
@@ -304,7 +305,9 @@ def render_comments(
         c.html = "".join([slots.get(part, part) for part in found[key]])  # safe: template output
 
 
-_MARKS = re.compile("(" + "|".join(re.escape(m) for m in (*SLOTS.values(), _URL, _ANCHOR)) + ")")
+_MARKS = re.compile(
+    "(" + "|".join(re.escape(m) for m in (*SLOTS.values(), _URL, _ANCHOR, _NUMBER)) + ")"
+)
 
 
 def _pieces(html: str) -> tuple[str, ...]:

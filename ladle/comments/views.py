@@ -4,7 +4,6 @@ Views parse the form, call a service and redirect after a successful POST. Error
 service land on the form beside their field, with the text the member wrote kept.
 """
 
-from asgiref.sync import sync_to_async
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -126,13 +125,14 @@ def _stream_start(request, story_pk: int) -> tuple[Story | None, int]:
     return story, after
 
 
-async def stream(request, story_pk: int):
+def stream(request, story_pk: int):
     """The same comments as server-sent events, within a moment of their posting, for as
-    long as the page is open. Only an ASGI server can hold a stream open for free; under a
+    long as the page is open. Only an ASGI server can hold a stream open for free (the view
+    returns at once; the server runs the stream, a coroutine, on its event loop); under a
     WSGI server the answer is 204, and the page polls `live` instead."""
     if not isinstance(request, ASGIRequest):
         return HttpResponse(status=204)
-    story, after = await sync_to_async(_stream_start)(request, story_pk)
+    story, after = _stream_start(request, story_pk)
     if story is None:
         # Plain, not the site's 404 page: that would take a database connection again.
         return HttpResponseNotFound("No such story, or it shows no comments.")

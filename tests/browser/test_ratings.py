@@ -23,7 +23,8 @@ def test_rate_in_place_keep_after_reload_then_minimal_and_expand(page):
     comment = page.locator("article#c1")
     assert "(none / 0)" in comment.locator(".score").inner_text()
     comment.get_by_label("Rate").select_option("5")
-    comment.get_by_role("button", name="Rate", exact=True).click()
+    # Each Rate button says which comment it rates ("Rate #1"), not only "Rate".
+    comment.get_by_role("button", name="Rate #1", exact=True).click()
     page.locator("article#c1 .score", has_text="(5.00 / 1)").wait_for()
     assert page.evaluate("window.__samePage") is True  # swapped in place, no reload
 
