@@ -215,10 +215,11 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LADLE_CACHE_ENTRIES", "300"))},
     },
 }
-# Each comment's reader-independent HTML (comments.threads.render_comments) is kept in each
-# process, about 1.5 KB a comment: 20,000 stay within ~40 MB; with Redis, shared there too.
+# Each comment's reader-independent HTML (comments.threads.render_comments), threads' rows
+# and the member kinds' pages made from them are kept in each process within this many MB
+# (with Redis, each comment's HTML is shared there too).
 LADLE_COMMENT_CACHE = _env_bool("LADLE_COMMENT_CACHE", True)
-LADLE_COMMENT_CACHE_ENTRIES = int(os.environ.get("LADLE_COMMENT_CACHE_ENTRIES", "20000"))
+LADLE_COMMENT_CACHE_MB = int(os.environ.get("LADLE_COMMENT_CACHE_MB", "96"))
 # With Redis (LADLE_REDIS_URL, e.g. redis://127.0.0.1:6379/0) every process on every machine
 # shares one cache (Django's own Redis backend), and sessions are read from it before the
 # database (written to both, so a restart of Redis logs nobody out).

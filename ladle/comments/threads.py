@@ -364,6 +364,17 @@ def rendered_thread(thread: Thread, *, story, request=None) -> SafeString:
 # shared cache (Redis) a round trip and the transfer for the comments a process serves most.
 _local: "OrderedDict[str, tuple[str, ...]]" = OrderedDict()
 _local_lock = threading.Lock()
+_local_bytes = 0
+
+
+def _budget() -> int:
+    """This process's comment caches, in bytes (LADLE_COMMENT_CACHE_MB): a third for each
+    comment's HTML (`_local`), the rest for threads' rows and their kinds' pages (`_rows`)."""
+    return settings.LADLE_COMMENT_CACHE_MB * 1024 * 1024
+
+
+def _pieces_size(pieces) -> int:
+    return sum(len(piece) for piece in pieces) + 64  # the tuple and its key, roughly
 
 
 def _shared_html(keys: list[str]) -> dict[str, tuple[str, ...]]:
@@ -383,16 +394,25 @@ def _shared_html(keys: list[str]) -> dict[str, tuple[str, ...]]:
 
 def forget_local() -> None:
     """Empty this process's copy (tests start each from nothing)."""
+    global _local_bytes
     with _local_lock:
         _local.clear()
+        _local_bytes = 0
         _rows.clear()
 
 
 def _keep(rendered: dict[str, str], *, share: bool = True) -> None:
+    global _local_bytes
+    limit = _budget() // 3
     with _local_lock:
-        _local.update((key, _pieces(html)) for key, html in rendered.items())
-        while len(_local) > settings.LADLE_COMMENT_CACHE_ENTRIES:
-            _local.popitem(last=False)
+        for key, html in rendered.items():
+            pieces = _pieces(html)
+            if (old := _local.pop(key, None)) is not None:
+                _local_bytes -= _pieces_size(old)
+            _local[key] = pieces
+            _local_bytes += _pieces_size(pieces)
+        while _local_bytes > limit and _local:
+            _local_bytes -= _pieces_size(_local.popitem(last=False)[1])
     if share and settings.REDIS_URL:
         caches["default"].set_many(rendered, timeout=60 * 60 * 24 * 7)
 
@@ -605,6 +625,15 @@ class _ThreadRows:
     rendered: "OrderedDict[tuple, _KindThread]" = field(default_factory=OrderedDict)
 
     @cached_property
+    def rows_size(self) -> int:
+        """Bytes the rows take, roughly: about 2 KB a comment (its model instance and shared
+        fields, measured with tracemalloc) and its HTML."""
+        return sum(ROW_BYTES + len(row.comment.body_html) for row in self.shown)
+
+    def size(self) -> int:
+        return self.rows_size + sum(kind.size for kind in self.rendered.values())
+
+    @cached_property
     def by_pk(self) -> dict[int, SharedComment]:
         return {row.comment.pk: row for row in self.shown}
 
@@ -627,6 +656,18 @@ class _ThreadRows:
             key = sibling_key(*sort)
             found = self.in_order[sort] = sorted(self.shown, key=lambda row: key(row.comment))
         return found
+
+
+ROW_BYTES = 2000
+
+
+def _trim_rows() -> None:
+    """Within two thirds of the budget, oldest use first; the newest thread is always kept
+    (a thread bigger than the budget is still served from one copy, not rebuilt)."""
+    limit = _budget() * 2 // 3
+    kept = sum(rows.size() for rows in _rows.values())
+    while len(_rows) > 1 and kept > limit:
+        kept -= _rows.popitem(last=False)[1].size()
 
 
 # A story's thread rows, kept per version of the thread: every change to a comment moves the
@@ -661,9 +702,7 @@ def _thread_rows(story, editorial: bool) -> _ThreadRows:
     if settings.LADLE_COMMENT_CACHE:
         with _local_lock:
             _rows[key] = found
-            kept = sum(len(rows.shown) for rows in _rows.values())
-            while len(_rows) > 1 and kept > settings.LADLE_COMMENT_CACHE_ENTRIES:
-                kept -= len(_rows.popitem(last=False)[1].shown)
+            _trim_rows()
     return found
 
 
@@ -778,6 +817,11 @@ class _KindThread:
     trailing: str
     place: dict[int, int]  # comment id -> its entry
 
+    @cached_property
+    def size(self) -> int:
+        """Bytes it takes, roughly: its HTML and a little for each entry's bookkeeping."""
+        return sum(len(piece) + 80 for entry in self.pieces for piece in entry)
+
 
 def _encoded(entry: str) -> list[bytes]:
     return [piece.encode() for piece in entry.split(CSRF_MARK)]
@@ -818,6 +862,7 @@ def _kind_thread(rows: _ThreadRows, kind: _Kind, choices: ReaderChoices, story) 
         rows.rendered[key] = found
         while len(rows.rendered) > KIND_THREADS:
             rows.rendered.popitem(last=False)
+        _trim_rows()
     return found
 
 

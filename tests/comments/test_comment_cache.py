@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from ladle.accounts.services import save_member_fields
+from ladle.comments import threads
 from ladle.comments.services import edit_comment, rate_comment, remove_comment
 from ladle.comments.threads import SLOTS, forget_local
 from ladle.stories.models import StoryVisit
@@ -157,3 +158,29 @@ def test_new_comments_and_an_authors_own_hidden_comment_match_the_uncached_page(
         assert page(story, member, mode) == expected, name
         assert "[new]" in expected, name
     assert "«b»" in page(story, members["author"], "nested")  # their own, hidden to others
+
+
+@pytest.mark.django_db
+def test_what_a_process_keeps_stays_within_its_size_in_bytes_and_pages_stay_whole(settings):
+    """Members reading many long threads: each comment's HTML, the threads' rows and the
+    kinds' pages stay within LADLE_COMMENT_CACHE_MB, oldest use dropped first; a page whose
+    copies were dropped is made again, whole."""
+    settings.LADLE_COMMENT_CACHE_MB = 1
+    budget = 1024 * 1024
+    forget_local()
+    reader = client_for(make_member("Reader"))
+    stories = []
+    for n in range(4):
+        story = make_story(f"Long thread {n}")
+        for m in range(30):
+            make_comment(story, subject=f"Part {m}", body=f"«{n}-{m}» " + "words " * 700)
+        stories.append(story)
+    for story in stories:
+        for mode in ("threaded", "nested"):
+            url = f"{story.get_absolute_url()}?display={mode}"
+            assert reader.get(url).status_code == 200
+    assert 0 < threads._local_bytes <= budget // 3
+    assert sum(rows.size() for rows in threads._rows.values()) <= budget * 2 // 3
+    assert 0 < len(threads._rows) < len(stories)  # the oldest were dropped
+    page = reader.get(stories[0].get_absolute_url()).content.decode()
+    assert all(f"«0-{m}»" in page for m in range(30))
