@@ -19,6 +19,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections, connections
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from ladle.stories.models import Story
 
@@ -88,10 +89,16 @@ def event(data: str, *, name: str, id: int) -> bytes:
     return f"event: {name}\nid: {id}\n{lines}\n".encode()
 
 
-async def events(request, story: Story, after: int) -> AsyncIterator[bytes]:
+def _news_in(zone, story: Story, request, after: int) -> News:
+    with timezone.override(zone):
+        return news(story, request, after)
+
+
+async def events(request, story: Story, after: int, zone) -> AsyncIterator[bytes]:
     """The reader's new comments as they land, for a while (the browser opens the stream
     again, saying the last comment it got): first what landed since their page was made,
-    then each batch within a moment of its commit."""
+    then each batch within a moment of its commit, with times in `zone` (the reader's, as
+    their request had it: the stream runs outside the request)."""
     yield f"retry: {RETRY_MS}\n\n".encode()
     ends = time.monotonic() + settings.LADLE_LIVE_STREAM_SECONDS
     said = time.monotonic()
@@ -101,7 +108,7 @@ async def events(request, story: Story, after: int) -> AsyncIterator[bytes]:
         if revision is None:
             return  # the story is gone
         if revision != seen:
-            got = await _on_stream_thread(news)(story, request, after)
+            got = await _on_stream_thread(_news_in)(zone, story, request, after)
             # The revision is read before the comments: one landing in between is sent now,
             # and the next check finds nothing more.
             seen = None if got.more else revision

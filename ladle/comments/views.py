@@ -137,7 +137,8 @@ def stream(request, story_pk: int):
         # Plain, not the site's 404 page: that would take a database connection again.
         return HttpResponseNotFound("No such story, or it shows no comments.")
     response = StreamingHttpResponse(
-        live_comments.events(request, story, after), content_type="text/event-stream"
+        live_comments.events(request, story, after, timezone.get_current_timezone()),
+        content_type="text/event-stream",
     )
     response["Cache-Control"] = "private, no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx passes each event on as it comes

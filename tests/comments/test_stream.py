@@ -59,6 +59,14 @@ def test_a_comment_posted_while_the_stream_is_open_arrives_within_a_moment_marke
     assert arrived - posted["at"] < 2
 
 
+def test_streamed_comments_show_their_times_in_the_readers_own_zone():
+    story = make_story("Far away")
+    make_comment(story, subject="Posted at home")
+    reader = client_for(make_member("Tokyo reader", time_zone="Asia/Tokyo"))
+    _, events = stream_events(reader, stream(story), until=comment_events)
+    assert " JST</time>" in comment_events(events)[0]["data"]
+
+
 def test_what_landed_before_the_stream_opened_comes_first_and_only_once():
     story = make_story("Busy")
     for n in range(3):
