@@ -18,6 +18,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ladle.settings")
 
 from a2wsgi import WSGIMiddleware  # noqa: E402
 from django.core.asgi import get_asgi_application  # noqa: E402
+from uvicorn_worker import UvicornWorker  # noqa: E402
 
 from ladle.wsgi import application as pages_wsgi  # noqa: E402
 
@@ -41,3 +42,12 @@ async def application(scope, receive, send):
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+class Worker(UvicornWorker):
+    """uvicorn's gunicorn worker, told not to wait for open streams when it stops: after
+    STOPPING seconds what is still open (streams, which browsers open again elsewhere) is
+    cancelled, instead of holding a restart for gunicorn's whole graceful timeout."""
+
+    STOPPING = 3
+    CONFIG_KWARGS = {**UvicornWorker.CONFIG_KWARGS, "timeout_graceful_shutdown": STOPPING}

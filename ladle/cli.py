@@ -61,7 +61,7 @@ def serve(args: argparse.Namespace) -> int:
             self.cfg.set("workers", args.workers)
             # uvicorn's worker runs ladle.asgi: pages on a pool of threads, and each story
             # page's live comment stream as a coroutine (not a worker held per reader).
-            self.cfg.set("worker_class", "uvicorn_worker.UvicornWorker")
+            self.cfg.set("worker_class", "ladle.asgi.Worker")
             self.cfg.set("accesslog", "-")
             self.cfg.set("graceful_timeout", 10)
             self.cfg.set("proc_name", "ladle")

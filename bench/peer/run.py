@@ -251,7 +251,7 @@ def wrk(url: str, cookie: str, seconds: int, threads: int, connections: int) -> 
 
 SERVERS = {
     # What `ladle serve` runs: uvicorn's worker over ladle.asgi (pages on a thread pool).
-    "asgi": ["ladle.asgi:application", "-k", "uvicorn_worker.UvicornWorker"],
+    "asgi": ["ladle.asgi:application", "-k", "ladle.asgi.Worker"],
     # gunicorn's own sync workers over the WSGI application (no live comment streams).
     "wsgi": ["ladle.wsgi:application"],
 }
