@@ -11,8 +11,10 @@ Two doors, chosen by the address:
   what they cost under gunicorn's sync workers.
 """
 
+import asyncio
 import os
 import re
+import signal
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ladle.settings")
 
@@ -45,9 +47,18 @@ async def application(scope, receive, send):
 
 
 class Worker(UvicornWorker):
-    """uvicorn's gunicorn worker, told not to wait for open streams when it stops: after
-    STOPPING seconds what is still open (streams, which browsers open again elsewhere) is
-    cancelled, instead of holding a restart for gunicorn's whole graceful timeout."""
+    """uvicorn's gunicorn worker, stopping promptly however it is told to.
+
+    - After STOPPING seconds, what is still open (streams, which browsers open again
+      elsewhere) is cancelled, instead of holding a restart for gunicorn's graceful timeout.
+    - gunicorn's quick stop (SIGQUIT, sent to the workers on Ctrl-C in the master) is taken as
+      uvicorn's own stop (SIGTERM); uvicorn's worker only notes it, and was killed 10 seconds
+      later.
+    """
 
     STOPPING = 3
     CONFIG_KWARGS = {**UvicornWorker.CONFIG_KWARGS, "timeout_graceful_shutdown": STOPPING}
+
+    def _install_sigquit_handler(self) -> None:
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGQUIT, os.kill, os.getpid(), signal.SIGTERM)

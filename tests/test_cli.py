@@ -61,11 +61,15 @@ def _get(port: int, path: str) -> tuple[int, str]:
 
 
 def _stop(process) -> int:
+    """Ctrl-C, then its exit code. What it says meanwhile is read as it comes (a full pipe
+    would hold it up) and left in `process.said`."""
     process.send_signal(signal.SIGINT)
     try:
-        return process.wait(timeout=30)
-    finally:
+        process.said = process.communicate(timeout=30)[0]
+    except subprocess.TimeoutExpired:
         process.kill()
+        process.said = process.communicate()[0]
+    return process.returncode
 
 
 def test_serve_migrates_seeds_demo_prints_login_and_stops_on_ctrl_c(tmp_path):
@@ -92,8 +96,20 @@ def test_serve_migrates_seeds_demo_prints_login_and_stops_on_ctrl_c(tmp_path):
             assert len(r.read()) < len(page.encode()) / 3
         assert (tmp_path / "data" / "ladle.sqlite3").exists()
         assert (tmp_path / "data" / "secret_key").exists()
+        # A story page's live comment stream is served (server-sent events) and left open.
+        stream = urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/story/1/comments/stream/?after=0", timeout=10
+        )
+        assert stream.headers["Content-Type"] == "text/event-stream"
+        assert stream.readline() == b"retry: 3000\n"
+        assert stream.readline() == b"\n"
+        assert stream.readline() == b"event: comments\n"
+        while stream.readline() != b"\n":  # the rest of the event, read as a browser would
+            pass
     finally:
+        stopping = time.monotonic()
         assert _stop(process) == 0
+        assert time.monotonic() - stopping < 8  # an open stream does not hold the stop
 
 
 def test_serve_without_demo_starts_empty_and_second_start_keeps_data(tmp_path):

@@ -163,7 +163,7 @@ def _two_servers(tmp_path, extra):
     finally:
         for process in (one, two):
             _stop(process)
-            outputs.append(process.stdout.read())
+            outputs.append(process.said)
     log = "".join(outputs)
     for job in ("refresh_mojo", "daily_digests", "weekly_digests"):
         assert log.count(f"scheduled job {job} ran") == 1, log[-3000:]
