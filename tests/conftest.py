@@ -125,9 +125,7 @@ def stream_events(client: Client, path: str, *, headers=None, during=None, until
     (in a thread) once the stream is open; reading stops when `until(events)` says so, or
     when the stream ends. Each event is a dict of its fields, data lines joined. The stream
     is read on a thread of its own, so the data it reads must be committed."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from asgiref.sync import async_to_sync, sync_to_async
+    from asgiref.sync import sync_to_async
     from django.db import connections
     from django.test import AsyncClient
 
@@ -162,15 +160,26 @@ def stream_events(client: Client, path: str, *, headers=None, during=None, until
                 break
         return response, events
 
-    def on_a_thread_of_its_own():
-        # Not this thread: it may run an event loop already (the browser tests' Playwright).
+    return run_async_on_a_thread_of_its_own(read)
+
+
+def run_async_on_a_thread_of_its_own(function):
+    """`await function()` in a new event loop on a new thread, closing the database
+    connections it opened there. Not this thread: it may run an event loop already (the
+    browser tests' Playwright)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from asgiref.sync import async_to_sync
+    from django.db import connections
+
+    def run():
         try:
-            return async_to_sync(read)()
+            return async_to_sync(function)()
         finally:
-            connections.close_all()
+            connections.close_all()  # the test database is dropped later
 
     with ThreadPoolExecutor(max_workers=1) as thread:
-        return thread.submit(on_a_thread_of_its_own).result()
+        return thread.submit(run).result()
 
 
 def main_of(response) -> str:

@@ -5,16 +5,20 @@ test_live.py; two server processes and a browser are in tests/browser/test_live_
 
 import asyncio
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from asgiref.sync import async_to_sync
-from django.db import connections
 from django.test import AsyncClient, Client
 
 from ladle.comments import live
 from ladle.comments.live import close_stream_connections
-from tests.conftest import client_for, make_comment, make_member, make_story, stream_events
+from tests.conftest import (
+    client_for,
+    make_comment,
+    make_member,
+    make_story,
+    run_async_on_a_thread_of_its_own,
+    stream_events,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the stream reads on a thread of its own
 
@@ -163,13 +167,6 @@ def test_every_stream_open_on_a_story_shares_one_check_of_its_thread(settings, m
 
         await asyncio.gather(*(reader() for _ in range(5)))
 
-    def in_a_thread_of_its_own():
-        try:
-            async_to_sync(crowd)()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        thread.submit(in_a_thread_of_its_own).result()
+    run_async_on_a_thread_of_its_own(crowd)
     assert sum(b"Seen by all five" in chunk for chunk in got) == 5
     assert 5 <= len(reads) <= 20
