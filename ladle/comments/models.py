@@ -200,6 +200,8 @@ class Comment(models.Model):
             models.Index(fields=["author", "-id"]),
             # "Is this comment under a hidden one?" reads only a story's hidden comments.
             models.Index(fields=["story", "score"], name="comment_story_score"),
+            # A member's own hidden comments (search's hidden-comment rule) read only those.
+            models.Index(fields=["author", "score"], name="comment_author_score"),
         ]
 
     def __str__(self) -> str:
