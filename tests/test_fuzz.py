@@ -87,6 +87,7 @@ FORMS = {
     "/comments/held/{held}/approve/": [],
     "/comments/held/{held}/reject/": ["reason"],
     "/story/{story}/comments/1/rate/": ["value", "withdraw"],
+    "/story/{story}/comments/rate/": ["r1", "r2", "r3", "next"],
     "/story/{story}/comments/2/edit/": ["subject", "body"],
     "/story/{story}/comments/2/delete/": [],
     "/story/{story}/comments/3/remove/": ["reason"],

@@ -9,6 +9,9 @@ def rating_labels() -> dict[int, str]:
     return dict(sorted(value("rating_labels").items()))
 
 
+WITHDRAW = "withdraw"  # the rating menu's choice that takes the reader's rating back
+
+
 def rating_choices(*, may_hide: bool) -> list[tuple[int, str]]:
     """The values a rater may give: 1..5, and 0 ("hide") only for trusted raters."""
     return [(v, label) for v, label in rating_labels().items() if v > 0 or may_hide]

@@ -555,6 +555,33 @@ def rate_comment(*, comment: Comment, rater, value: int) -> Comment:
     return comment
 
 
+def rate_chosen(
+    *, comments: list[Comment], rater, chosen: dict[int, int | str], keep_going: bool = False
+) -> list[tuple[Comment, Exception]]:
+    """Rate each of `comments` as `chosen[its number]` says (a value, or rules.WITHDRAW),
+    skipping those the rater already rated so. Each rating is a transaction of its own: with
+    `keep_going`, a refused one is returned with its reason and the others are still saved;
+    without, the refusal is raised."""
+    mine = dict(
+        Rating.objects.filter(rater=rater, comment__in=comments).values_list("comment_id", "value")
+    )
+    refused: list[tuple[Comment, Exception]] = []
+    for comment in comments:
+        choice = chosen[comment.number]
+        if choice == mine.get(comment.pk) or (choice == rules.WITHDRAW and comment.pk not in mine):
+            continue
+        try:
+            if choice == rules.WITHDRAW:
+                withdraw_rating(comment=comment, rater=rater)
+            else:
+                rate_comment(comment=comment, rater=rater, value=int(choice))
+        except (ValidationError, PermissionDenied) as error:
+            if not keep_going:
+                raise
+            refused.append((comment, error))
+    return refused
+
+
 def withdraw_rating(*, comment: Comment, rater) -> Comment:
     """Take back the rater's rating of `comment` (nothing happens if there is none)."""
     with transaction.atomic():

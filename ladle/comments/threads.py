@@ -12,7 +12,6 @@ from functools import cached_property
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db.models import Q
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +26,7 @@ from ladle.lib.tree import Thread
 from .models import Comment, Rating
 from .preferences import ReaderChoices, reader_choices
 from .rules import (
+    WITHDRAW,
     edit_window,
     hide_threshold,
     large_thread,
@@ -257,9 +257,7 @@ def _content_key(c: ReaderComment, variant: str, context: tuple) -> str:
     )
 
 
-def render_comments(
-    items: list[tuple[ReaderComment, bool]], *, story, request=None, csrf: str | None = None
-) -> None:
+def render_comments(items: list[tuple[ReaderComment, bool]], *, story, request=None) -> None:
     """Set `html` on each (comment, full) pair: its full form or its one-line header, as the
     comment templates render it for this reader. Two cache round trips for any number; with
     the cache switched off (LADLE_COMMENT_CACHE), each is rendered whole, the reference the
@@ -288,12 +286,9 @@ def render_comments(
                  c.my_rating, c.rating_menu)  # fmt: skip
         if state not in tools:
             stand_in = {"comment": _StandIn(*state), "story": story}
-            if csrf is not None:  # a stand-in for the reader's token, put in by the caller
-                stand_in["csrf_token"] = csrf
-            asker = None if csrf else request
             tools[state] = (
-                _pieces(render_to_string("comments/_comment_tools.html", stand_in, request=asker)),
-                _pieces(render_to_string("comments/_rate_form.html", stand_in, request=asker)),
+                _pieces(render_to_string("comments/_comment_tools.html", stand_in)),
+                _pieces(render_to_string("comments/_rate_form.html", stand_in)),
             )
         links, form = tools[state]
         own = {_URL: c.url, _ANCHOR: c.anchor, _NUMBER: c.number_text}
@@ -327,7 +322,7 @@ def _list_markup(thread: Thread) -> tuple[list[str], str]:
             parts.append('<ol class="replies">')
         if entry.closes_item:
             parts.append("</li></ol>" * len(entry.closes) + "</li>")
-        parts.append(f'\n<li class="comment-item depth-{entry.thread_depth}">')
+        parts.append("\n<li>")
         prefixes.append("".join(parts))
     return prefixes, "</li></ol>" * len(thread.trailing_closes) + "</li>\n</ol>"
 
@@ -439,6 +434,9 @@ def _shared(comments: list[Comment], outside_parents: list[Comment] | None = Non
     known = [*(outside_parents or []), *comments]
     numbers = {c.pk: c.number for c in known}
     names = {c.pk: c.author_name for c in known}
+    # A parent among `comments` is on the same page (a reply shows only under a shown parent):
+    # its link is its anchor there. An outside parent's is its permalink.
+    on_page = {c.pk for c in comments}
     zone = timezone.get_current_timezone()
     author_urls: dict[int, str] = {}
     story_prefix: dict[int, str] = {}
@@ -457,7 +455,13 @@ def _shared(comments: list[Comment], outside_parents: list[Comment] | None = Non
                 number_text=str(c.number),
                 author_url="" if c.guest_name else author_urls[c.author_id],
                 parent_number=parent_number,
-                parent_url=f"{prefix}{parent_number}/" if parent_number else "",
+                parent_url=(
+                    ""
+                    if not parent_number
+                    else f"#c{parent_number}"
+                    if c.parent_id in on_page
+                    else f"{prefix}{parent_number}/"
+                ),
                 parent_name=names.get(c.parent_id, "") if c.parent_id is not None else "",
                 shown_time=scoop_datetime(c.created_at, zone),
                 hidden=c.is_hidden,
@@ -551,8 +555,9 @@ def _rating_menus(choices: list[tuple[int, str]]) -> dict[int | None, str]:
     """The <option>s of the rating menu, once per possible current rating of the reader."""
     menus: dict[int | None, str] = {}
     for current in [None, *(value for value, _ in choices)]:
-        # End tags and quotes the HTML needs no more of: these repeat for every comment.
-        options = ['<option value="">—'] if current is None else []
+        # End tags and quotes the HTML needs no more of: these repeat for every comment. An
+        # unrated comment's menu starts empty; a rated one's can take the rating back.
+        options = ['<option value="">Rate'] if current is None else []
         options += [
             format_html(
                 "<option value={}{}>{}: {}",
@@ -563,6 +568,8 @@ def _rating_menus(choices: list[tuple[int, str]]) -> dict[int | None, str]:
             )
             for value, label in choices
         ]
+        if current is not None:
+            options.append(f"<option value={WITHDRAW}>Withdraw rating")
         menus[current] = mark_safe("".join(options))
     return menus
 
@@ -774,7 +781,6 @@ def posted_after(story, request, after: int, *, most: int) -> list[ReaderComment
 # own or rated comments change which comments they see at all (a hidden comment of theirs),
 # the page is laid out for them alone (`story_thread`).
 
-CSRF_MARK = "\x02csrf\x02"
 KIND_THREADS = 4  # per version of a thread: display choices times kinds of member in use
 
 
@@ -813,18 +819,14 @@ class _KindThread:
     full: list[bool]  # per entry: the whole comment, or its one-line header
     levels: list[int]  # per entry: its heading's level
     prefixes: list[str]
-    pieces: list[list[bytes]]  # each entry encoded, cut where the reader's CSRF token goes
+    pieces: list[bytes]  # each entry, encoded
     trailing: str
     place: dict[int, int]  # comment id -> its entry
 
     @cached_property
     def size(self) -> int:
         """Bytes it takes, roughly: its HTML and a little for each entry's bookkeeping."""
-        return sum(len(piece) + 80 for entry in self.pieces for piece in entry)
-
-
-def _encoded(entry: str) -> list[bytes]:
-    return [piece.encode() for piece in entry.split(CSRF_MARK)]
+        return sum(len(piece) + 80 for piece in self.pieces)
 
 
 def _kind_thread(rows: _ThreadRows, kind: _Kind, choices: ReaderChoices, story) -> _KindThread:
@@ -847,14 +849,14 @@ def _kind_thread(rows: _ThreadRows, kind: _Kind, choices: ReaderChoices, story) 
         in_order=True,
     )
     entries = arranged.thread.entries
-    render_comments(_rendering(entries), story=story, csrf=CSRF_MARK)
+    render_comments(_rendering(entries), story=story)
     prefixes, trailing = _list_markup(arranged.thread)
     found = _KindThread(
         display=arranged.display,
         full=[e.full for e in entries],
         levels=[e.comment.level for e in entries],
         prefixes=prefixes,
-        pieces=[_encoded(p + e.comment.html) for p, e in zip(prefixes, entries, strict=True)],
+        pieces=[(p + e.comment.html).encode() for p, e in zip(prefixes, entries, strict=True)],
         trailing=trailing,
         place={e.comment.comment.pk: number for number, e in enumerate(entries)},
     )
@@ -897,16 +899,10 @@ def _member_thread(story, request, choices, new_since, editorial) -> RenderedThr
         for (number, _), c in zip(placed, mine, strict=True):
             c.level = kind.levels[number]
             items.append((c, kind.full[number]))
-        render_comments(items, story=story, csrf=CSRF_MARK)
+        render_comments(items, story=story)
         for (number, _), (c, _) in zip(placed, items, strict=True):
-            pieces[number] = _encoded(kind.prefixes[number] + c.html)
-    token = get_token(request).encode()
-    chunks = []
-    for entry in pieces:
-        chunks.append(entry[0])
-        for piece in entry[1:]:
-            chunks += (token, piece)
-    chunks.append(kind.trailing.encode())
+            pieces[number] = (kind.prefixes[number] + c.html).encode()
+    chunks = [*pieces, kind.trailing.encode()]
     return RenderedThread(
         html=mark_safe(THREAD_MARK),
         chunks=chunks,

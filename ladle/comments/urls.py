@@ -11,6 +11,7 @@ urlpatterns = [
     path("story/<id:story_pk>/comments/new/", views.post, name="post"),
     path("story/<id:story_pk>/comments/live/", views.live, name="live"),
     path("story/<id:story_pk>/comments/stream/", views.stream, name="stream"),
+    path("story/<id:story_pk>/comments/rate/", views.rate_all, name="rate_all"),
     path("story/<id:story_pk>/comments/<id:number>/", views.permalink, name="permalink"),
     path("story/<id:story_pk>/comments/<id:number>/full/", views.fragment, name="fragment"),
     path("story/<id:story_pk>/comments/<id:number>/reply/", views.post, name="reply"),

@@ -12,6 +12,7 @@ from django.core.handlers.asgi import ASGIRequest
 from django.http import (
     Http404,
     HttpResponse,
+    HttpResponseBadRequest,
     HttpResponseNotAllowed,
     HttpResponseNotFound,
     HttpResponseNotModified,
@@ -310,6 +311,13 @@ def fragment(request, story_pk: int, number: int):
     )
 
 
+def _rating_choice(text: str) -> int | str | None:
+    """A rating menu's value: a rating, WITHDRAW, or None for anything else."""
+    if text == rules.WITHDRAW:
+        return rules.WITHDRAW
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 4 else None
+
+
 @require_http_methods(["POST"])
 def rate(request, story_pk: int, number: int):
     """Rate (or withdraw a rating of) a comment; back to its anchor, or the comment for htmx."""
@@ -317,24 +325,14 @@ def rate(request, story_pk: int, number: int):
         return redirect_to_login(_story(request, story_pk).get_absolute_url())
     story = _story(request, story_pk)
     comment = _comment(story, number, request.user)
-    if "withdraw" in request.POST:
-        services.withdraw_rating(comment=comment, rater=request.user)
-    else:
-        try:
-            value = int(request.POST.get("value", ""))
-        except ValueError:
-            value = None
-        try:
-            if value is None:
-                raise ValidationError({"value": "Choose a rating."})
-            services.rate_comment(comment=comment, rater=request.user, value=value)
-        except ValidationError as error:
-            return render(
-                request,
-                "comments/rating_error.html",
-                {"story": story, "comment": comment, "message": " ".join(error.messages)},
-                status=400,
-            )
+    withdraw = "withdraw" in request.POST
+    choice = rules.WITHDRAW if withdraw else _rating_choice(request.POST.get("value", ""))
+    try:
+        if choice is None:
+            raise ValidationError({"value": "Choose a rating."})
+        services.rate_chosen(comments=[comment], rater=request.user, chosen={number: choice})
+    except (ValidationError, PermissionDenied) as error:
+        return _rating_refused(request, story, [(comment.number, error)])
     if is_htmx(request):
         comment, comments = _single(request, story, number, always=True)
         return render(
@@ -343,6 +341,72 @@ def rate(request, story_pk: int, number: int):
             {"story": story, "comment": comment, "comments": comments},
         )
     return redirect(f"{story.get_absolute_url()}#{comment.anchor}")
+
+
+RATE_ALL_MOST = 2000  # menus one "Rate all" may send: more than any page shows
+
+
+@require_http_methods(["POST"])
+def rate_all(request, story_pk: int):
+    """The page's "Rate all" form: every rating chosen in its menus at once (the way to rate
+    without JavaScript). Menus left at the reader's own rating change nothing; each refusal
+    is listed with its comment, and the other ratings are kept."""
+    story = _story(request, story_pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(story.get_absolute_url())
+    chosen: dict[int, int | str | None] = {}
+    for key, value in request.POST.items():
+        number = key[1:] if key.startswith("r") else ""
+        if value and number.isascii() and number.isdigit() and int(number) <= MAX_ID:
+            chosen[int(number)] = _rating_choice(value)
+    if len(chosen) > RATE_ALL_MOST:
+        return HttpResponseBadRequest(f"At most {RATE_ALL_MOST:,} ratings at a time.")
+    found = {
+        c.number: c
+        for c in Comment.objects.for_story(story)
+        .in_thread_for(request.user)
+        .with_authors()
+        .filter(number__in=list(chosen))
+    }
+    refused: list[tuple[int, Exception]] = [
+        (number, ValidationError("This comment is not in the thread any more."))
+        for number in chosen
+        if number not in found
+    ]
+    refused += [
+        (number, ValidationError("Choose one of the ratings offered."))
+        for number, choice in chosen.items()
+        if number in found and choice is None
+    ]
+    valid = {n: c for n, c in chosen.items() if n in found and c is not None}
+    refused += [
+        (comment.number, error)
+        for comment, error in services.rate_chosen(
+            comments=[found[n] for n in valid], rater=request.user, chosen=valid, keep_going=True
+        )
+    ]
+    if refused:
+        return _rating_refused(request, story, refused)
+    back = redirect_back(request, request.POST.get("next"), story.get_absolute_url())
+    if valid and "#" not in back.url:
+        back["Location"] = f"{back.url}#c{min(valid)}"
+    return back
+
+
+def _rating_refused(request, story, refused: list[tuple[int, Exception]]):
+    """Which ratings (by comment number) were not saved, and why; the others were."""
+    rows = []
+    for number, error in sorted(refused, key=lambda pair: pair[0]):
+        messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+        rows.append({"number": number, "anchor": f"c{number}", "message": " ".join(messages)})
+    # Refused by the rules (own comment, hide rating without trust...): 403; else bad input.
+    forbidden = all(isinstance(error, PermissionDenied) for _, error in refused)
+    return render(
+        request,
+        "comments/rating_error.html",
+        {"story": story, "refused": rows},
+        status=403 if forbidden else 400,
+    )
 
 
 def ratings(request, story_pk: int, number: int):

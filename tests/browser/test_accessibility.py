@@ -167,7 +167,7 @@ def test_every_page_passes_axe_and_the_nu_checker_for_each_reader(
     page.goto(demo.get_absolute_url())
     if name is not None:
         # Two inline reply forms open beside the page's own: still no duplicate id.
-        replies = page.locator("article.comment a.reply-link")
+        replies = page.locator("article.comment").get_by_role("link", name="Reply", exact=True)
         for number in (0, 1):
             replies.nth(number).click()
             page.locator(".reply-slot form").nth(number).wait_for()
@@ -225,7 +225,8 @@ def test_no_page_is_wider_than_a_phone_and_deep_replies_keep_30_characters(
     page = context.new_page()
     page.set_viewport_size({"width": width, "height": 800})
     page.goto(f"{demo.get_absolute_url()}?display=nested")
-    deepest = page.locator("li.depth-20 > article .comment-body").first
+    at_20 = "ol.thread" + " > li > ol.replies" * 20 + " > li"  # a reply at depth 20
+    deepest = page.locator(f"{at_20} > article .comment-body").first
     measure = deepest.evaluate(
         """body => {
             const probe = document.createElement("span");
@@ -238,8 +239,8 @@ def test_no_page_is_wider_than_a_phone_and_deep_replies_keep_30_characters(
     )
     assert measure >= 30, f"{measure:.0f} characters a line at depth 20 on a {width} px screen"
     # Its inline reply form opens at a width a thumb can use, and the page stays as wide.
-    page.locator("li.depth-20 > article a.reply-link").first.click()
-    body = page.locator("li.depth-20 .reply-slot textarea").first
+    page.locator(f"{at_20} > article").first.get_by_role("link", name="Reply", exact=True).click()
+    body = page.locator(f"{at_20} .reply-slot textarea").first
     body.wait_for()
     assert body.bounding_box()["width"] >= 200
     assert page.evaluate("document.documentElement.scrollWidth") <= width

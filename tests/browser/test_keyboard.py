@@ -29,13 +29,13 @@ def test_keyboard_only_rate_reply_post_and_land_on_the_new_comment(page):
     page.keyboard.press("k")  # back to the first
     assert page.evaluate("document.activeElement.id") == first.anchor
 
-    _tab_to(page, f"#{first.anchor} select[name=value]")
-    page.keyboard.press("End")  # the highest rating
-    _tab_to(page, f"#{first.anchor} .rate-form button")
+    _tab_to(page, f"#{first.anchor} select[form=rate-all]")
+    page.keyboard.press("End")  # the highest rating: a choice, nothing saved yet
+    _tab_to(page, f"#{first.anchor} button.rate-one")
     page.keyboard.press("Enter")
     page.locator("#live", has_text="now scores").wait_for()
     assert "First thoughts" in page.locator("#live").inner_text()
-    assert page.evaluate("document.activeElement.name") == "value"  # back on the rating
+    assert page.evaluate("document.activeElement.name") == f"r{first.number}"  # back on it
 
     page.keyboard.press("Escape")
     page.evaluate("document.activeElement.blur()")

@@ -21,16 +21,22 @@ def test_rate_in_place_keep_after_reload_then_minimal_and_expand(page):
     page.evaluate("window.__samePage = true")
 
     comment = page.locator("article#c1")
-    assert "(none / 0)" in comment.locator(".score").inner_text()
-    comment.get_by_label("Rate").select_option("5")
-    # Each Rate button says which comment it rates ("Rate #1"), not only "Rate".
+    score = "article#c1 > a[href$='/ratings/']"
+    assert "(none / 0)" in page.locator(score).inner_text()
+    # Each menu and its Rate button say which comment they rate ("Rate #1"), not only "Rate".
+    comment.get_by_label("Rate #1", exact=True).select_option("5")
     comment.get_by_role("button", name="Rate #1", exact=True).click()
-    page.locator("article#c1 .score", has_text="(5.00 / 1)").wait_for()
+    page.locator(score, has_text="(5.00 / 1)").wait_for()
     assert page.evaluate("window.__samePage") is True  # swapped in place, no reload
 
     page.reload()
-    assert "(5.00 / 1)" in page.locator("article#c1 .score").inner_text()
-    assert page.locator("article#c1 select[name=value]").input_value() == "5"
+    assert "(5.00 / 1)" in page.locator(score).inner_text()
+    assert page.locator("article#c1 select[name=r1]").input_value() == "5"
+
+    # Withdrawing is a choice of the same menu.
+    comment.get_by_label("Rate #1", exact=True).select_option("withdraw")
+    comment.get_by_role("button", name="Rate #1", exact=True).click()
+    page.locator(score, has_text="(none / 0)").wait_for()
 
     page.get_by_label("Display:").select_option("minimal")
     page.get_by_role("button", name="Set").click()
@@ -55,3 +61,24 @@ def test_collapse_hides_a_subtree_with_javascript(page):
     assert not child.is_visible()
     page.get_by_role("button", name="Show replies").click()
     assert child.is_visible()
+
+
+def test_rate_all_saves_several_ratings_without_javascript(browser, live_server, transactional_db):
+    story = make_story("Rate them all")
+    for subject in ("First", "Second", "Third"):
+        make_comment(story, subject=subject)
+    make_member("No script rater")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, "No script rater")
+    page.goto(story.get_absolute_url() + "?display=nested")
+    page.get_by_label("Rate #1", exact=True).select_option("4")
+    page.get_by_label("Rate #3", exact=True).select_option("2")
+    # The button under the thread (one more sits in the controls above it).
+    page.locator("form#rate-all").get_by_role("button", name="Rate all").click()
+    page.wait_for_url(f"**{story.get_absolute_url()}*#c1")
+    assert "(4.00 / 1)" in page.locator("article#c1").inner_text()
+    assert "(none / 0)" in page.locator("article#c2").inner_text()
+    assert "(2.00 / 1)" in page.locator("article#c3").inner_text()
+    assert page.locator("article#c3 select[name=r3]").input_value() == "2"
+    context.close()

@@ -73,7 +73,7 @@ def test_streamed_comments_show_their_times_in_the_readers_own_zone():
     make_comment(story, subject="Posted at home")
     reader = client_for(make_member("Tokyo reader", time_zone="Asia/Tokyo"))
     _, events = stream_events(reader, stream(story), until=comment_events)
-    assert " JST</time>" in comment_events(events)[0]["data"]
+    assert " JST</p>" in comment_events(events)[0]["data"]
 
 
 def test_what_landed_before_the_stream_opened_comes_first_and_only_once():

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from ladle.comments.models import Rating
 from ladle.comments.services import rate_comment
 from ladle.lib.display import AgeSort, Display, RatingSort
 from tests.comments.test_ratings import make_trusted
@@ -76,8 +77,15 @@ def test_threaded_header_links_to_the_permalink_for_readers_without_javascript(c
 def test_flat_unthreaded_links_each_reply_to_its_parent(client, discussion):
     story, _, _ = discussion
     page = client.get(story.get_absolute_url(), {"display": "flat_unthreaded"}).content.decode()
-    assert f'href="/story/{story.pk}/comments/1/" class="parent-link">Replying to ' in page
+    # The parent is on the page: its link is its anchor there.
+    assert '<a href="#c1">Replying to ' in page
     assert page.index('id="c1"') < page.index('id="c6"') < page.index('id="c2"')
+
+
+def test_a_subthread_links_its_root_to_the_parent_outside_it(client, discussion):
+    story, _, _ = discussion
+    page = client.get(f"/story/{story.pk}/comments/2/").content.decode()
+    assert f'<a href="/story/{story.pk}/comments/1/">Replying to ' in page
 
 
 HIDDEN_CASES = {
@@ -257,6 +265,63 @@ def test_bad_rating_requests_get_clear_answers():
     anonymous = Client().post(url, {"value": "5"})
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/login/")
     assert member.get(url).status_code == 405
+
+
+def test_rate_all_saves_each_chosen_rating_and_leaves_unchanged_menus_alone(discussion):
+    story, members, _ = discussion
+    reader = make_member()
+    client = client_for(reader)
+    rate_comment(comment=story.comments.get(number=6), rater=reader, value=4)
+    before = Rating.objects.get(comment__number=6, rater=reader)
+    url = f"/story/{story.pk}/comments/rate/"
+    # As a page sends it: every menu, most left empty, the rated one at its rating.
+    sent = {"r1": "5", "r2": "", "r3": "3", "r6": "4", "next": story.get_absolute_url()}
+    response = client.post(url, sent)
+    assert response.status_code == 302
+    assert response["Location"] == f"{story.get_absolute_url()}#c1"
+    mine = dict(Rating.objects.filter(rater=reader).values_list("comment__number", "value"))
+    assert mine == {1: 5, 3: 3, 6: 4}
+    assert Rating.objects.get(pk=before.pk).updated_at == before.updated_at  # not written again
+    page = client.get(story.get_absolute_url() + "?display=nested").content.decode()
+    assert '<select name="r1" form="rate-all" aria-label="Rate #1">' in page
+    assert "<option value=5 selected>" in page and "(5.00 / 2)" in page
+
+    assert client.post(url, {"r6": "withdraw", "r1": "5"}).status_code == 302
+    assert not Rating.objects.filter(rater=reader, comment__number=6).exists()
+    assert Rating.objects.filter(rater=reader, comment__number=1, value=5).exists()
+
+
+def test_rate_all_lists_what_it_refused_and_keeps_the_rest(discussion):
+    story, members, _ = discussion
+    client = client_for(members[0])  # wrote #1; #4 is hidden from them
+    response = client.post(
+        f"/story/{story.pk}/comments/rate/",
+        {"r1": "5", "r2": "abc", "r3": "4", "r4": "3", "r99": "2", "r6": "9"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "5 of your ratings were not saved" in page
+    for number in (1, 2, 4, 6, 99):
+        assert f'#c{number}">#{number}</a>: ' in page
+    assert "not in the thread" in page and "Choose one of the ratings offered" in page
+    # #3 saved; #6 keeps the rating it had before the refused 9.
+    saved = set(Rating.objects.filter(rater=members[0]).values_list("comment__number", "value"))
+    assert saved == {(3, 4), (6, 2)}
+
+
+def test_rate_all_refusals_by_the_rules_answer_403_and_anonymous_goes_to_log_in(discussion):
+    story, members, _ = discussion
+    url = f"/story/{story.pk}/comments/rate/"
+    assert client_for(members[0]).post(url, {"r1": "5"}).status_code == 403  # their own
+    assert client_for(make_member()).post(url, {"r2": "0"}).status_code == 403  # hide: trust
+    anonymous = Client().post(url, {"r1": "5"})
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/login/")
+    assert client_for(make_member()).get(url).status_code == 405
+    many = {f"r{n}": "3" for n in range(1, 2003)}
+    assert client_for(make_member()).post(url, many).status_code == 400
+    outside = client_for(make_member()).post(url, {"r2": "3", "next": "https://evil.example/"})
+    assert outside["Location"] == f"{story.get_absolute_url()}#c2"
+    assert not Rating.objects.filter(value=3, comment__number=1).exists()
 
 
 def test_who_rated_page_shows_hide_ratings_only_as_a_count_to_non_trusted(discussion):

@@ -43,10 +43,7 @@ def test_reply_is_shown_nested_under_its_parent(client):
     parent_at, child_at = page.index("Parent here"), page.index("Child here")
     between = page[parent_at:child_at]
     assert parent_at < child_at and '<ol class="replies">' in between
-    parent_link = (
-        f'href="/story/{story.pk}/comments/1/" class="parent-link">'
-        f"Replying to {parent.author.shown_name}</a>"
-    )
+    parent_link = f'<a href="#c1">Replying to {parent.author.shown_name}</a>'
     assert "(#2)" in page and parent_link in page
 
 
@@ -54,7 +51,7 @@ def test_comment_shows_subject_number_author_and_links(client):
     story = make_story()
     make_comment(story, author=make_member("Quinn"), subject="My point")
     page = client.get(story.get_absolute_url()).content.decode()
-    assert "My point" in page and "(#1)" in page and ">Quinn</a> on <time" in page
+    assert "My point" in page and "(#1)" in page and ">Quinn</a> on " in page
     assert ">Permalink</a>" in page and ">Reply</a>" in page
 
 

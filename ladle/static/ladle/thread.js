@@ -17,7 +17,7 @@
   }
 
   function subjectOf(comment) {
-    var heading = comment && comment.querySelector(".subject, .header-title");
+    var heading = comment && comment.querySelector(":scope > :is(h3, h4, h5, h6)");
     return heading ? heading.textContent.trim() : "this comment";
   }
 
@@ -29,11 +29,11 @@
   }
 
   function addToggles(root) {
-    root.querySelectorAll("li.comment-item").forEach(function (item) {
+    root.querySelectorAll(".thread li").forEach(function (item) {
       var replies = item.querySelector(":scope > ol.replies");
-      var own = item.querySelector(":scope > article, :scope > .comment-header");
-      var head = item.querySelector(":scope > article > .comment-head, :scope > .comment-header");
-      if (!replies || !head || head.querySelector(".collapse-toggle")) return;
+      var head = item.querySelector(":scope > article, :scope > .comment-header");
+      var own = head;
+      if (!replies || !head || head.querySelector(":scope > .collapse-toggle")) return;
       var button = document.createElement("button");
       button.type = "button";
       button.className = "collapse-toggle";
@@ -60,7 +60,7 @@
     var elt = event.detail.elt;
     var comment = elt.closest("[id]");
     if (!comment) return;
-    var kind = elt.matches(".rate-form") ? "rate" : elt.matches(".header-link") ? "expand" : null;
+    var kind = elt.matches("select[form=rate-all]") ? "rate" : elt.matches("[data-hx-get]") ? "expand" : null;
     pending = kind && { id: comment.id, kind: kind };
   });
 
@@ -72,8 +72,8 @@
     var element = document.getElementById(done.id);
     if (!element) return;
     if (done.kind === "rate") {
-      var score = element.querySelector(".score");
-      focusOn(element.querySelector("select[name=value]") || element);
+      var score = element.querySelector(":scope > a[href$='/ratings/']");
+      focusOn(element.querySelector("select[form=rate-all]") || element);
       announce("Rated. “" + subjectOf(element) + "” now scores " + (score ? score.textContent.trim() : "") + ".");
     } else if (done.kind === "expand") {
       focusOn(element);
@@ -81,10 +81,44 @@
     }
   });
 
+  // A rating menu belongs to the page's "Rate all" form (which works without JavaScript).
+  // With it, choosing a rating puts a "Rate" button beside the menu that saves that one
+  // rating at once, and the comment comes back with its new score. (Not saved on the choice
+  // itself: arrow keys on a menu change it at every step.)
+  document.addEventListener("change", function (event) {
+    var menu = event.target;
+    if (!window.htmx || !menu.matches || !menu.matches("select[form=rate-all]")) return;
+    var button = menu.nextElementSibling;
+    if (button && button.classList.contains("rate-one")) { button.hidden = !menu.value; return; }
+    button = document.createElement("button");
+    button.type = "button";
+    button.className = "small rate-one";
+    var which = document.createElement("span");
+    which.className = "visually-hidden";
+    which.textContent = " #" + menu.name.slice(1);
+    button.append("Rate", which);
+    button.hidden = !menu.value;
+    menu.insertAdjacentElement("afterend", button);
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button.rate-one");
+    if (!button) return;
+    var menu = button.previousElementSibling;
+    var form = document.getElementById("rate-all");
+    var comment = button.closest("article.comment");
+    if (!form || !comment || !menu || !menu.value) return;
+    // The form's address is the story's ".../comments/rate/"; the comment's, ".../comments/N/rate/".
+    var url = form.getAttribute("action").replace(/rate\/$/, menu.name.slice(1) + "/rate/");
+    window.htmx.ajax("POST", url, {
+      source: menu, target: comment, swap: "outerHTML", values: { value: menu.value },
+    });
+  });
+
   // A comment's Reply link opens the reply form in place (a slot made under the comment);
   // without JavaScript it is the reply page.
   document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest("a.reply-link");
+    var link = event.target.closest && event.target.closest(".links > a[href$='/reply/']");
     if (!link || !window.htmx || event.ctrlKey || event.metaKey || event.shiftKey) return;
     var comment = link.closest("article.comment");
     if (!comment) return;
@@ -164,12 +198,12 @@
         break;
       case "p":
         if (!here) return;
-        var parent = here.closest("li.comment-item");
-        parent = parent && parent.parentElement.closest("li.comment-item");
+        var parent = here.closest(".thread li");
+        parent = parent && parent.parentElement.closest(".thread li");
         go(parent && parent.querySelector(":scope > article, :scope > .comment-header"), all);
         break;
       case "r":
-        var reply = here && here.querySelector("a.reply-link");
+        var reply = here && here.querySelector(".links > a[href$='/reply/']");
         if (!reply) return;
         reply.click();
         break;
@@ -283,7 +317,7 @@
         var parent = !flat && item.getAttribute("data-parent") && document.getElementById(item.getAttribute("data-parent"));
         var list;
         if (parent) {
-          var holder = parent.closest("li.comment-item") || parent.parentElement;
+          var holder = parent.closest("li") || parent.parentElement;
           list = holder.querySelector(":scope > ol.replies");
           if (!list) {
             list = document.createElement("ol");
