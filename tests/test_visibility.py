@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
 from ladle.api.services import create_token
 from ladle.comments.live import close_stream_connections
+from ladle.comments.models import Rating
 from ladle.comments.services import post_comment, rate_comment, remove_comment
 from ladle.stories.models import Section, Story
 from ladle.stories.services import decide_queued_story, submit_story
@@ -371,6 +373,48 @@ def test_every_streamed_comment_read_path_shows_each_reader_exactly_what_the_rul
         test_every_comment_read_path_shows_each_reader_exactly_what_the_rules_allow(path)
     finally:
         close_stream_connections()
+
+
+# --- Write paths that rate a comment: each rates exactly what the reader sees and may rate. ---
+
+
+def rate_form(site, reader, comment, headers):
+    url = f"/story/{comment.story_id}/comments/{comment.number}/rate/"
+    client_of(site, reader).post(url, {"value": "3"})
+
+
+def rate_all_form(site, reader, comment, headers):
+    url = f"/story/{comment.story_id}/comments/rate/"
+    client_of(site, reader).post(url, {f"r{comment.number}": "3"})
+
+
+def rate_api(site, reader, comment, headers):
+    url = f"/api/stories/{comment.story_id}/comments/{comment.number}/rating"
+    client_of(site, reader).put(url, {"value": 3}, content_type="application/json", **headers)
+
+
+RATING_PATHS = [rate_form, rate_all_form, rate_api]
+
+
+@pytest.mark.parametrize("path", RATING_PATHS, ids=lambda p: p.__name__)
+def test_every_rating_path_rates_exactly_what_the_reader_sees_and_may_rate(path):
+    site = build()
+    for reader in READERS:
+        member = site.readers[reader]
+        headers = {"headers": api_headers(site, reader)}
+        for name, comment in site.comments.items():
+            comment.refresh_from_db()
+            with transaction.atomic():  # each attempt on the fixture as built
+                before = Rating.objects.count()
+                path(site, reader, comment, headers)
+                rated = (
+                    Rating.objects.filter(rater=member, comment=comment, value=3).exists()
+                    if member
+                    else Rating.objects.count() != before
+                )
+                transaction.set_rollback(True)
+            may = bool(member) and not comment.rating_refusal(member, trusted=member.is_trusted)
+            assert rated == (name in VISIBLE_COMMENTS[reader] and may), (reader, name)
 
 
 # --- Read paths for stories. ---
