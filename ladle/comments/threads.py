@@ -279,7 +279,7 @@ def render_comments(items: list[tuple[ReaderComment, bool]], *, story, request=N
             missing[key] = html
             found[key] = _pieces(html)
     if missing:
-        _keep(missing)
+        _keep({key: found[key] for key in missing}, share=missing)
     tools: dict[tuple, tuple[tuple[str, ...], tuple[str, ...]]] = {}
     for (c, _), key in zip(items, keys, strict=True):
         state = (c.can_edit, c.can_delete, c.can_remove, c.can_restore, c.can_flag, c.can_rate,
@@ -382,8 +382,9 @@ def _shared_html(keys: list[str]) -> dict[str, tuple[str, ...]]:
                 _local.move_to_end(key)
     if len(found) < len(keys) and settings.REDIS_URL:
         shared = caches["default"].get_many([k for k in keys if k not in found])
-        found |= {key: _pieces(html) for key, html in shared.items()}
-        _keep(shared, share=False)
+        pieces = {key: _pieces(html) for key, html in shared.items()}
+        found |= pieces
+        _keep(pieces)
     return found
 
 
@@ -396,12 +397,13 @@ def forget_local() -> None:
         _rows.clear()
 
 
-def _keep(rendered: dict[str, str], *, share: bool = True) -> None:
+def _keep(cut: dict[str, tuple[str, ...]], *, share: dict[str, str] | None = None) -> None:
+    """Keep comments' HTML, cut into pieces, in this process; and `share`, the same HTML
+    whole, in Redis when there is one."""
     global _local_bytes
     limit = _budget() // 3
     with _local_lock:
-        for key, html in rendered.items():
-            pieces = _pieces(html)
+        for key, pieces in cut.items():
             if (old := _local.pop(key, None)) is not None:
                 _local_bytes -= _pieces_size(old)
             _local[key] = pieces
@@ -409,7 +411,7 @@ def _keep(rendered: dict[str, str], *, share: bool = True) -> None:
         while _local_bytes > limit and _local:
             _local_bytes -= _pieces_size(_local.popitem(last=False)[1])
     if share and settings.REDIS_URL:
-        caches["default"].set_many(rendered, timeout=60 * 60 * 24 * 7)
+        caches["default"].set_many(share, timeout=60 * 60 * 24 * 7)
 
 
 @dataclass(eq=False)
