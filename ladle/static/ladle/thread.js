@@ -32,14 +32,13 @@
     root.querySelectorAll(".thread li").forEach(function (item) {
       var replies = item.querySelector(":scope > ol.replies");
       var head = item.querySelector(":scope > article, :scope > .comment-header");
-      var own = head;
       if (!replies || !head || head.querySelector(":scope > .collapse-toggle")) return;
       var button = document.createElement("button");
       button.type = "button";
       button.className = "collapse-toggle";
       button.textContent = "−";
       var label = function (collapsed) {
-        return (collapsed ? "Show replies to “" : "Hide replies to “") + subjectOf(own) + "”";
+        return (collapsed ? "Show replies to “" : "Hide replies to “") + subjectOf(head) + "”";
       };
       button.setAttribute("aria-expanded", "true");
       button.setAttribute("aria-label", label(false));
