@@ -284,6 +284,11 @@ def main() -> int:
         "--server", choices=sorted(SERVERS), default="asgi",
         help="asgi: as `ladle serve` runs (default); wsgi: gunicorn's sync workers",
     )  # fmt: skip
+    parser.add_argument(
+        "--only", default="",
+        help="measure only the targets whose names hold one of these, comma-separated"
+        " (e.g. 'visitor, 1,000;nginx'); separate with ';' when a name holds a comma",
+    )  # fmt: skip
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed (Debian: apt-get install wrk)")
@@ -327,6 +332,9 @@ def main() -> int:
             ("Ladle member, front page", ladle + "/", cookie, "/"),
             ("Ladle visitor, front page", ladle + "/", "", "/"),
         ]  # fmt: skip
+        if args.only:
+            wanted = [part.strip() for part in args.only.split(";" if ";" in args.only else ",")]
+            targets = [t for t in targets if any(part in t[0] for part in wanted)]
         results: dict[str, list[dict]] = {name: [] for name, *_ in targets}
         for round_number in range(args.rounds):
             for name, url, who, path in targets:
@@ -381,6 +389,8 @@ def report(results: dict[str, list[dict]], sizes: dict, args) -> None:
         ("Ladle member, front page", "WordPress classic, front page"),
     ]
     for ours, theirs in pairs:
+        if not (results.get(ours) and results.get(theirs)):
+            continue
         print(f"  {ours} / {theirs}: {median(ours, 'rps') / median(theirs, 'rps'):.2f}x")
     wp_each = (sizes[("wp", 1000)] - sizes[("wp", 100)]) / 900
     print(f"  HTML per comment (1,000-page minus 100-page, over 900): WordPress {wp_each:,.0f} B")

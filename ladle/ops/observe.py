@@ -44,13 +44,18 @@ def _record(hops: int, https: bool) -> None:
         _known.update(current)
 
 
+def note(request) -> None:
+    """Take note of what this request arrived with (every door a request comes in by)."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = len([p for p in forwarded.split(",") if p.strip()])
+    https = request.META.get("HTTP_X_FORWARDED_PROTO", "") == "https"
+    _record(hops, https)
+
+
 class RequestsSeenMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = len([p for p in forwarded.split(",") if p.strip()])
-        https = request.META.get("HTTP_X_FORWARDED_PROTO", "") == "https"
-        _record(hops, https)
+        note(request)
         return self.get_response(request)

@@ -129,6 +129,48 @@ def kept_for(now: datetime) -> float:
     return max(until.total_seconds(), 0)
 
 
+def _key(request) -> str:
+    """Where the page for this request is filed: under the current page generation (one
+    query), by compression, the reader's own display cookies, host and address."""
+    own = [request.COOKIES.get(name, "") for name in READER_COOKIES]
+    asked = repr((_encoding(request), *own, request.get_host(), request.get_full_path()))
+    return f"page:{generation()}:{hashlib.blake2b(asked.encode(), digest_size=16).hexdigest()}"
+
+
+def _current(key: str, now: float):
+    page = kept.get(key)
+    if page is None and (shared := _shared()) is not None:
+        page = shared.get(key)
+        if page is not None:
+            kept.put(key, page)
+    return page if page is not None and page[0] > now else None
+
+
+def _keep(key: str, response, now: float) -> None:
+    if (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and response.get("Content-Type", "").startswith("text/html")
+        and "no-store" not in response.get("Cache-Control", "")
+        and "private" not in response.get("Cache-Control", "")
+    ):
+        lasts = kept_for(timezone.now())
+        if lasts >= 1:
+            page = (now + lasts, list(response.items()), response.content)
+            kept.put(key, page)
+            if (shared := _shared()) is not None:
+                shared.set(key, page, timeout=int(lasts))
+
+
+def kept_answer(request) -> HttpResponse | None:
+    """The kept page for this request, when it may have one and its copy is current."""
+    if not _eligible(request):
+        return None
+    page = _current(_key(request), timezone.now().timestamp())
+    return None if page is None else _replay(request, page)
+
+
 class AnonymousPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -139,32 +181,13 @@ class AnonymousPageCacheMiddleware:
             if request.method not in SAFE:
                 moved_on()
             return response
-        own = [request.COOKIES.get(name, "") for name in READER_COOKIES]
-        asked = repr((_encoding(request), *own, request.get_host(), request.get_full_path()))
-        key = f"page:{generation()}:{hashlib.blake2b(asked.encode(), digest_size=16).hexdigest()}"
+        key = _key(request)
         now = timezone.now().timestamp()
-        page = kept.get(key)
-        if page is None and (shared := _shared()) is not None:
-            page = shared.get(key)
-            if page is not None:
-                kept.put(key, page)
-        if page is not None and page[0] > now:
+        page = _current(key, now)
+        if page is not None:
             return _replay(request, page)
         response = self.get_response(request)
-        if (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and response.get("Content-Type", "").startswith("text/html")
-            and "no-store" not in response.get("Cache-Control", "")
-            and "private" not in response.get("Cache-Control", "")
-        ):
-            lasts = kept_for(timezone.now())
-            if lasts >= 1:
-                page = (now + lasts, list(response.items()), response.content)
-                kept.put(key, page)
-                if (shared := _shared()) is not None:
-                    shared.set(key, page, timeout=int(lasts))
+        _keep(key, response, now)
         return response
 
 

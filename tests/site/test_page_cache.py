@@ -16,7 +16,7 @@ from ladle.accounts.forms import ProfileForm
 from ladle.accounts.models import User
 from ladle.jobs.schedule import Job, run_due
 from ladle.site.forms import SiteSettingsForm
-from ladle.site.pages import kept_for
+from ladle.site.pages import kept_for, moved_on
 from tests.conftest import (
     client_for,
     make_comment,
@@ -253,3 +253,117 @@ def test_a_members_sidebar_is_kept_until_a_write_and_their_hotlist_stays_fresh(s
     assert "1 new" in after.content.decode()
     fetch(mine, story.get_absolute_url())  # reading the story (a GET) clears its new count
     assert "1 new" not in fetch(mine, "/")[0].content.decode()
+
+
+# --- The kept pages' own door in `ladle serve` (ladle.asgi) ---------------------------------
+
+
+@pytest.fixture
+def doors(monkeypatch):
+    """ladle.asgi's application with one thread behind each door, whose database connections
+    are closed afterwards; and a count of the requests Django's own handling saw."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from a2wsgi import WSGIMiddleware
+    from django.core.signals import request_started
+    from django.db import connections
+
+    from ladle import asgi
+
+    lookups = ThreadPoolExecutor(max_workers=1)
+    pages = WSGIMiddleware(asgi.pages_wsgi, workers=1)
+    monkeypatch.setattr(asgi, "lookups", lookups)
+    monkeypatch.setattr(asgi, "pages", pages)
+    handled: list[str] = []
+
+    def seen(**kwargs):
+        handled.append("request")
+
+    request_started.connect(seen)
+    yield asgi.application, handled
+    request_started.disconnect(seen)
+    for pool in (lookups, pages.executor):
+        pool.submit(connections.close_all).result()
+        pool.shutdown()
+
+
+def asgi_request(application, path, *, method="GET", headers=()):
+    """One request through the ASGI application: (status, headers as a dict, body)."""
+    from tests.conftest import run_async_on_a_thread_of_its_own
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+        "method": method, "scheme": "http", "path": path, "raw_path": path.encode(),
+        "query_string": b"", "root_path": "",
+        "headers": [*headers] if any(n == b"host" for n, _ in headers)
+        else [(b"host", b"testserver"), *headers],
+        "client": ("127.0.0.1", 40000), "server": ("127.0.0.1", 8000),
+    }  # fmt: skip
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    async def call():
+        await application(scope, receive, send)
+
+    run_async_on_a_thread_of_its_own(call)
+    start = sent[0]
+    heads = {name.decode().lower(): value.decode() for name, value in start["headers"]}
+    body = b"".join(m.get("body", b"") for m in sent[1:])
+    return start["status"], heads, body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_visitors_kept_page_is_answered_at_its_own_door_without_djangos_handling(doors):
+    application, handled = doors
+    story = make_story("Door harbour")
+    make_comment(story, subject="At the door")
+    url = story.get_absolute_url()
+    status, heads, first = asgi_request(application, url)
+    assert status == 200 and handled == ["request"]
+    again_status, again_heads, again = asgi_request(application, url)
+    assert handled == ["request"]  # answered at the door
+    assert (again_status, again) == (200, first)
+    assert again_heads["content-security-policy"] == heads["content-security-policy"]
+    assert "At the door" in again.decode()
+    # HEAD and a conditional GET at the door too.
+    status, _, body = asgi_request(application, url, method="HEAD")
+    assert (status, body) == (200, b"")
+    tag = heads["etag"].encode()
+    status, _, body = asgi_request(application, url, headers=[(b"if-none-match", tag)])
+    assert (status, body) == (304, b"")
+    assert handled == ["request"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_door_lets_members_writes_and_changed_pages_through_to_django(doors):
+    application, handled = doors
+    story = make_story("Door traffic")
+    url = story.get_absolute_url()
+    asgi_request(application, url)
+    member = client_for(make_member("Member at the door"))
+    session = f"sessionid={member.cookies['sessionid'].value}".encode()
+    status, _, page = asgi_request(application, url, headers=[(b"cookie", session)])
+    assert status == 200 and len(handled) == 2  # a member's page is their own
+    assert b"Member at the door" in page
+    status, _, _ = asgi_request(application, url, method="POST")
+    assert status == 403 and len(handled) == 3  # no CSRF token: refused by Django, not kept
+    make_comment(story, subject="Posted since")
+    moved_on()  # what every write through the site does
+    status, _, page = asgi_request(application, url)
+    assert status == 200 and len(handled) == 4
+    assert b"Posted since" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_host_django_refuses_is_refused_by_django_not_answered_at_the_door(doors):
+    application, handled = doors
+    story = make_story("Odd requests")
+    url = story.get_absolute_url()
+    asgi_request(application, url)
+    status, _, _ = asgi_request(application, url, headers=[(b"host", b"evil.example")])
+    assert status == 400 and len(handled) == 2
