@@ -34,7 +34,8 @@ def add_stories(section, members, n_comments: int, per_story: int, rng, start: i
     from django.utils import timezone
 
     from ladle.comments.models import Comment
-    from ladle.search.indexing import index_comment
+    from ladle.search.indexing import comment_entry
+    from ladle.search.models import SearchEntry
     from ladle.stories.models import Story
 
     now = timezone.now()
@@ -65,8 +66,11 @@ def add_stories(section, members, n_comments: int, per_story: int, rng, start: i
             )
         for depth in range(9):
             Comment.objects.bulk_create([c for c in comments if c.depth == depth])
-        for comment in comments[:: max(1, count // 20)]:  # some of them findable
-            index_comment(comment, story, hidden=False)
+        # Every comment findable, as on a site, its entry written in bulk as importers do.
+        SearchEntry.objects.bulk_create(
+            SearchEntry(**comment_entry(c, story, author_name=c.author.username, hidden=False))
+            for c in comments
+        )
         story.comment_count = story.last_comment_number = count
         story.save(update_fields=["comment_count", "last_comment_number"])
         made += count
@@ -87,20 +91,30 @@ def measure(connection, client, url: str, runs: int) -> tuple[float, int]:
     return statistics.median(timings), len(queries)
 
 
-def slowest(connection, client, url: str, count: int) -> list[tuple[float, str]]:
-    """The `count` slowest SQL statements of one request, in ms, to see what grows."""
-    found: list[tuple[float, str]] = []
+def slowest(connection, client, url: str, count: int, explain=False) -> list[tuple[float, str]]:
+    """The `count` slowest SQL statements of one request, in ms, to see what grows; with
+    `explain`, each with its plan as PostgreSQL ran it."""
+    found: list[tuple[float, str, str, object]] = []
 
     def timed(execute, sql, params, many, context):
         started = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
-            found.append(((time.perf_counter() - started) * 1000, " ".join(sql.split())[:150]))
+            ms = (time.perf_counter() - started) * 1000
+            found.append((ms, " ".join(sql.split())[:150], sql, params))
 
     with connection.execute_wrapper(timed):
         client.get(url)
-    return sorted(found, reverse=True)[:count]
+    result = []
+    for ms, short, sql, params in sorted(found, key=lambda f: f[0], reverse=True)[:count]:
+        if explain and connection.vendor == "postgresql" and sql.lstrip().startswith("SELECT"):
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                plan = "\n".join(f"{'':>22}{row[0]}" for row in cursor.fetchall())
+            short = f"{short}\n{plan}"
+        result.append((ms, short))
+    return result
 
 
 def main() -> int:
@@ -110,6 +124,10 @@ def main() -> int:
     parser.add_argument(
         "--slowest", type=int, default=0, help="also print each page's N slowest statements"
     )
+    parser.add_argument(
+        "--explain", default="", help="pages (e.g. 'search') whose slowest statements' plans"
+        " are printed too (PostgreSQL; with --slowest)",
+    )  # fmt: skip
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -147,7 +165,8 @@ def main() -> int:
                 print(f"{size:>10,} {rate:>9,.0f} {name:<24} {member_ms:>10.1f} {member_q:>8} "
                       f"{visitor_ms:>11.1f} {visitor_q:>8}", flush=True)  # fmt: skip
                 for who, client in (("member", member), ("visitor", visitor)):
-                    for ms, sql in slowest(connection, client, url, args.slowest):
+                    explain = bool(args.explain) and args.explain in name
+                    for ms, sql in slowest(connection, client, url, args.slowest, explain):
                         print(f"{'':>10} {who:>9} {ms:7.2f} ms  {sql}")
     return 0
 

@@ -1,6 +1,7 @@
 """Full-text search with each database's own engine: SQLite FTS5, PostgreSQL tsvector.
 
-Two queries per search whatever the index size: a count and one page of results, with the
+At most two queries per search whatever the index size: one page of results with the count
+(a count of its own on SQLite, and on PostgreSQL only for a page past the end), with the
 highlighted snippets computed by the database for that page only. Any text a reader types is
 made safe for the engine here, so no search string can cause an error.
 
@@ -182,16 +183,16 @@ def _run_postgresql(search: Search, *, offset: int, limit: int) -> tuple[list[Hi
     order = "e.date DESC, e.id DESC" if search.newest_first else "rank DESC, e.date DESC"
     options = f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15"
     with _connection().cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {window} AS e", [search.text, *params])
-        total = cursor.fetchone()[0]
-        # Rank and page first; the (costly) headlines are made for that page only.
+        # Rank, count and page the window in one pass; the (costly) headlines are made for
+        # the page only.
         cursor.execute(
             f"""SELECT page.kind,
                        ts_headline('english', page.title, page.query, %s),
                        ts_headline('english', page.text, page.query, %s),
-                       page.url, page.author_name, page.date, page.rank
+                       page.url, page.author_name, page.date, page.rank, page.total
                 FROM (SELECT e.kind, e.title, e.text, e.url, e.author_name, e.date, e.id,
-                             e.query, ts_rank_cd(e.document, e.query) AS rank
+                             e.query, ts_rank_cd(e.document, e.query) AS rank,
+                             count(*) OVER () AS total
                       FROM {window} AS e ORDER BY {order} LIMIT %s OFFSET %s) AS page
                 ORDER BY {order.replace("e.", "page.")}""",
             [
@@ -204,7 +205,14 @@ def _run_postgresql(search: Search, *, offset: int, limit: int) -> tuple[list[Hi
             ],
         )
         rows = cursor.fetchall()
-    return [_hit(row) for row in rows], total
+        if rows:
+            total = rows[0][-1]
+        elif offset:  # a page past the end: count what there is
+            cursor.execute(f"SELECT count(*) FROM {window} AS e", [search.text, *params])
+            total = cursor.fetchone()[0]
+        else:
+            total = 0
+    return [_hit(row[:-1]) for row in rows], total
 
 
 def _hit(row) -> Hit:
