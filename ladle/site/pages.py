@@ -131,9 +131,11 @@ def kept_for(now: datetime) -> float:
 
 def _key(request) -> str:
     """Where the page for this request is filed: under the current page generation (one
-    query), by compression, the reader's own display cookies, host and address."""
+    query), by compression, the reader's own display cookies, scheme (a plain-HTTP request
+    may be redirected to HTTPS), host and address."""
     own = [request.COOKIES.get(name, "") for name in READER_COOKIES]
-    asked = repr((_encoding(request), *own, request.get_host(), request.get_full_path()))
+    where = (request.scheme, request.get_host(), request.get_full_path())
+    asked = repr((_encoding(request), *own, *where))
     return f"page:{generation()}:{hashlib.blake2b(asked.encode(), digest_size=16).hexdigest()}"
 
 

@@ -85,6 +85,18 @@ def test_a_page_that_sets_a_cookie_is_never_kept():
     assert cost > 1
 
 
+def test_a_page_kept_for_https_is_not_served_to_plain_http_when_the_site_redirects(settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+    story = make_story("Secure harbour")
+    url = story.get_absolute_url()
+    # Behind a proxy both come with the same Host.
+    fetch(Client(), url, host="testserver", x_forwarded_proto="https")
+    assert fetch(Client(), url, host="testserver", x_forwarded_proto="https")[1] == 1  # kept
+    response = Client().get(url, headers={"host": "testserver"})
+    assert response.status_code == 301 and response["Location"].startswith("https://")
+
+
 def profile_data(member, **changes) -> dict:
     """The profile form as its page shows it, with `changes` typed in."""
     form = ProfileForm(instance=member)
