@@ -59,7 +59,9 @@ def add_stories(section, members, n_comments: int, per_story: int, rng, start: i
             if parent is not None and parent.depth >= 8:
                 parent = None
             body = " ".join(rng.choice(WORDS) for _ in range(40))
-            when = now - timedelta(minutes=count - number)
+            # In the hour after its story's publication: the newest comments are the newest
+            # stories', stored together, as on a site (not spread over every story).
+            when = story.published_at + timedelta(minutes=50 * number / count)
             author = rng.choice(members)
             comments.append(
                 bench_comment(story, number, parent, author, f"Subject {number}", body, when)
