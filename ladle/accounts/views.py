@@ -2,12 +2,12 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from ladle.comments.models import Comment
+from ladle.lib.paging import page_number, window
 from ladle.moderation import services as moderation
 from ladle.moderation.forms import NoteForm, ReasonForm, SuspendForm
 from ladle.moderation.models import MemberNote
@@ -75,13 +75,14 @@ def member(request, name: str):
         .newest_first()
         .with_listing_relations()[:10]
     )
-    comments = Paginator(
+    comments = window(
         Comment.objects.visible_to(request.user)
         .filter(author=member)
         .select_related("story")
         .order_by("-id"),
         20,
-    ).get_page(request.GET.get("page"))
+        page_number(request.GET.get("page")),
+    )
     staff = {}
     if request.user.is_editor:
         staff = {

@@ -3,7 +3,6 @@ from collections import defaultdict
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from ladle.accounts.models import User
 from ladle.comments.models import Comment, HeldComment
+from ladle.lib.paging import page_number, window
 from ladle.stories.models import Story
 
 from . import services
@@ -20,8 +20,8 @@ from .pages import act
 
 
 def moderation_log(request):
-    entries = Paginator(LogEntry.objects.select_related("moderator"), 50).get_page(
-        request.GET.get("page")
+    entries = window(
+        LogEntry.objects.select_related("moderator"), 50, page_number(request.GET.get("page"))
     )
     return render(request, "moderation/log.html", {"entries": entries})
 

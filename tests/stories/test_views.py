@@ -8,6 +8,7 @@ from django.utils import timezone
 from ladle.stories.models import Story
 from tests.conftest import (
     client_for,
+    main_of,
     make_comment,
     make_editor,
     make_member,
@@ -230,7 +231,22 @@ def test_members_choose_how_many_stories_a_page_shows():
         make_story(f"Story {i}", age_hours=i + 1)
     member = make_member(stories_per_page=2)
     page = client_for(member).get("/").content.decode()
-    assert page.count('class="story-summary"') == 2 and "Page 1 of 3" in page
+    assert page.count('class="story-summary"') == 2 and "Page 1" in page
+    assert 'href="/page/2/"' in page and 'href="/page/3/"' not in page
+
+
+def test_a_listing_is_paged_without_ever_counting_it():
+    """A count of every story grows with the site; a page costs its rows and one more."""
+    for i in range(5):
+        make_story(f"Story {i}", age_hours=i + 1)
+    reader = client_for(make_member(stories_per_page=2))
+    for url, shown in (("/", 2), ("/page/2/", 2), ("/page/3/", 1)):
+        with CaptureQueriesContext(connection) as queries:
+            page = reader.get(url).content.decode()
+        assert page.count('class="story-summary"') == shown
+        assert not [q for q in queries if 'COUNT(*) AS "__count" FROM "stories_story"' in q["sql"]]
+    assert "Older" not in main_of(reader.get("/page/3/")) and "Newer" in page
+    assert reader.get("/page/4/").status_code == 404
 
 
 @pytest.mark.django_db

@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils.formats import date_format
 from ladle.accounts.models import User
 from ladle.accounts.names import name_key
 from ladle.comments.following import attach_new_counts
+from ladle.lib.paging import page_number, window
 from ladle.site.values import value
 
 from ..models import Section, Story, Topic
@@ -20,20 +20,15 @@ from .checklist import first_steps
 
 def _page(request, queryset, number):
     per_page = request.user.stories_per_page or value("stories_per_page")
-    paginator = Paginator(queryset, per_page)
-    try:
-        page = paginator.page(number)
-    except EmptyPage as error:
-        raise Http404("No such page.") from error
+    page = window(queryset, per_page, number)
+    if number > 1 and not page:
+        raise Http404("No such page.")
     attach_new_counts(request.user, page.object_list)
     return page
 
 
 def _page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        return 1
+    return page_number(request.GET.get("page"))
 
 
 def _listing(request, stories, number, **context):
