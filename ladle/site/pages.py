@@ -8,6 +8,8 @@ write, every scheduled job and every `ladle` command (`moved_on`): one indexed r
 tells whether the copy is current, in every process and on every machine. Pages that change
 with the clock alone (a story due to be published) are kept only until then.
 
+Under `ladle serve` a current copy is answered before Django's request handling runs at all
+(`kept_answer`, called by `ladle.asgi`); under any other server, by the middleware below.
 Each process keeps a copy (bounded by LADLE_PAGE_CACHE_MB), in front of Redis when configured.
 Copies are per compression (gzip, brotli or none), so a hit costs no compression.
 """
