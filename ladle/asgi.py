@@ -49,8 +49,10 @@ def _kept(scope):
     answers or reports it as for any request."""
     try:
         request = ASGIRequest(scope, io.BytesIO())
-        note(request)
-        return kept_answer(request)
+        response = kept_answer(request)
+        if response is not None:
+            note(request)  # what Django answers, its own middleware notes
+        return response
     except DatabaseError:
         connection.close()  # this lookup thread's; the next lookup connects again
         return None
