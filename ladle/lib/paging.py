@@ -8,6 +8,8 @@ side (as Scoop's "Older stories"), not the number of pages.
 
 from dataclasses import dataclass
 
+MOST_PAGES = 10_000_000  # beyond this, a page is empty without asking (offsets stay in 64 bits)
+
 
 @dataclass
 class Window:
@@ -47,6 +49,8 @@ def page_number(text) -> int:
 
 def window(rows, per_page: int, number: int) -> Window:
     """Page `number` of `rows` (a queryset in its listing's order), `per_page` to a page."""
+    if number > MOST_PAGES:
+        return Window([], number, False)
     start = (number - 1) * per_page
     found = list(rows[start : start + per_page + 1])
     return Window(found[:per_page], number, len(found) > per_page)

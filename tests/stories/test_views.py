@@ -247,6 +247,8 @@ def test_a_listing_is_paged_without_ever_counting_it():
         assert not [q for q in queries if 'COUNT(*) AS "__count" FROM "stories_story"' in q["sql"]]
     assert "Older" not in main_of(reader.get("/page/3/")) and "Newer" in page
     assert reader.get("/page/4/").status_code == 404
+    assert reader.get("/page/99999999999999999999/").status_code == 404
+    assert reader.get("/moderation/", {"page": "99999999999999999999"}).status_code == 200
 
 
 @pytest.mark.django_db
