@@ -246,6 +246,31 @@ def comment_fragments(site, reader):
     return shown
 
 
+def single_comment_pages(suffix: str, ok: tuple[int, ...] = (200,), mark: str = "«{}»"):
+    """A read path of one comment's own pages (`suffix` after its address): which comments it
+    shows (by `mark`: their bodies, or their subjects), answering one of `ok`."""
+
+    def path(site, reader):
+        client = client_of(site, reader)
+        return {
+            name
+            for name, c in site.comments.items()
+            if (response := client.get(f"{c.get_absolute_url()}{suffix}")).status_code in ok
+            and mark.format(name) in response.content.decode()
+        }
+
+    path.__name__ = f"comment_{suffix.strip('/')}_pages"
+    return path
+
+
+# Pages that name a comment by its subject alone (a removed comment's is not shown).
+rating_lists = single_comment_pages("ratings/", mark="Ratings of “{}”")
+permalink_titles = single_comment_pages("", mark="<title>{} ·")
+flag_pages = single_comment_pages("flag/", mark="<p>“{}” by")
+# A comment the reader sees but may not rate (their own, say) is shown with the reason: 403.
+rate_pages = single_comment_pages("rate/", ok=(200, 403))
+
+
 def live_updates(site, reader):
     """The thread's "N new comments" answer, asked from before the first comment."""
     client = client_of(site, reader)
@@ -322,6 +347,10 @@ COMMENT_PATHS = [
     story_pages,
     permalinks,
     comment_fragments,
+    rating_lists,
+    permalink_titles,
+    rate_pages,
+    flag_pages,
     live_updates,
     comment_feeds,
     search,
@@ -332,10 +361,13 @@ COMMENT_PATHS = [
 # Paths whose scope is narrower than "every story the reader may read".
 PUBLISHED_ONLY = {search}
 NEWEST_ONLY = {recent_comments_box: 6}
+SIGNED_IN_ONLY = {rate_pages, flag_pages}  # a visitor is sent to log in
 
 
 def expected_comments(site: Site, reader: str, path) -> set[str]:
     expected = set(VISIBLE_COMMENTS[reader])
+    if path in SIGNED_IN_ONLY and site.readers[reader] is None:
+        return set()
     if path in PUBLISHED_ONLY:
         published = {
             c for c in expected if site.stories_by_pk[site.comments[c].story_id].is_published()
@@ -383,6 +415,18 @@ def rate_form(site, reader, comment, headers):
     client_of(site, reader).post(url, {"value": "3"})
 
 
+def rate_in_place(site, reader, comment, headers):
+    """The Rate link's form opened in place (htmx)."""
+    url = f"/story/{comment.story_id}/comments/{comment.number}/rate/"
+    client_of(site, reader).post(url, {"value": "3", "inline": "1"}, HTTP_HX_REQUEST="true")
+
+
+def rate_menu_button(site, reader, comment, headers):
+    """A "Rate all" menu's own button, for members who chose menus (htmx)."""
+    url = f"/story/{comment.story_id}/comments/{comment.number}/rate/"
+    client_of(site, reader).post(url, {"value": "3"}, HTTP_HX_REQUEST="true")
+
+
 def rate_all_form(site, reader, comment, headers):
     url = f"/story/{comment.story_id}/comments/rate/"
     client_of(site, reader).post(url, {f"r{comment.number}": "3"})
@@ -393,7 +437,7 @@ def rate_api(site, reader, comment, headers):
     client_of(site, reader).put(url, {"value": 3}, content_type="application/json", **headers)
 
 
-RATING_PATHS = [rate_form, rate_all_form, rate_api]
+RATING_PATHS = [rate_form, rate_in_place, rate_menu_button, rate_all_form, rate_api]
 
 
 @pytest.mark.parametrize("path", RATING_PATHS, ids=lambda p: p.__name__)

@@ -1,6 +1,6 @@
 """Ladle beside the WordPress peer, on the same comment trees, measured in one interleaved run.
 
-    uv run python bench/peer/run.py [--duration 10] [--rounds 2]
+    uv run python bench/peer/run.py [--duration 10] [--rounds 2] [--only NAMES] [--bytes-only]
     LADLE_DATABASE_URL=postgres://root@127.0.0.1:5432/postgres uv run python bench/peer/run.py
 
 Needs the WordPress peer running as its setup script leaves it (WordPress 6.1 on
@@ -289,6 +289,10 @@ def main() -> int:
         help="measure only the targets whose names hold one of these, comma-separated"
         " (e.g. 'visitor, 1,000;nginx'); separate with ';' when a name holds a comma",
     )  # fmt: skip
+    parser.add_argument(
+        "--bytes-only", action="store_true",
+        help="measure no throughput: only the HTML per comment of both",
+    )  # fmt: skip
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed (Debian: apt-get install wrk)")
@@ -332,6 +336,8 @@ def main() -> int:
             ("Ladle member, front page", ladle + "/", cookie, "/"),
             ("Ladle visitor, front page", ladle + "/", "", "/"),
         ]  # fmt: skip
+        if args.bytes_only:
+            targets = []
         if args.only:
             wanted = [part.strip() for part in args.only.split(";" if ";" in args.only else ",")]
             targets = [t for t in targets if any(part in t[0] for part in wanted)]

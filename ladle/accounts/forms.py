@@ -148,6 +148,7 @@ class ProfileForm(forms.ModelForm):
             "comment_age_sort",
             "large_thread_display",
             "hidden_comments",
+            "rating_menus",
             "stories_per_page",
             "default_markup",
             "reply_inbox",

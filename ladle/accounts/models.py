@@ -124,6 +124,12 @@ class User(AbstractUser):
         choices=DISPLAY_CHOICES,
         help_text="Used instead of your display mode on stories with more than 200 comments.",
     )
+    rating_menus = models.BooleanField(
+        "Rating menus on every comment",
+        default=False,
+        help_text="Rate many comments and save them with one “Rate all” button, as on Scoop. "
+        "Otherwise each comment has a Rate link (pages are smaller).",
+    )
     default_markup = models.CharField(
         "Write comments in",
         max_length=10,

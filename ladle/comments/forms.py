@@ -66,3 +66,25 @@ def comment_form(story, *args, reader=None, **kwargs) -> CommentForm:
     if not story.is_queued():
         del form.fields["editorial"]
     return form
+
+
+class RateForm(forms.Form):
+    """A member's rating of one comment: its Rate page, or the same form opened in place. The
+    choices are the ones this rater may give (`rules.rating_choices`)."""
+
+    value = forms.TypedChoiceField(
+        label="Your rating",
+        coerce=int,
+        empty_value=None,
+        error_messages={
+            "required": "Choose a rating.",
+            "invalid_choice": "Choose one of the ratings offered.",
+        },
+    )
+
+    def __init__(self, *args, choices: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        shown = [(value, f"{value}: {label}") for value, label in choices]
+        field = self.fields["value"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", "Choose a rating"), *shown]

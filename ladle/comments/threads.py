@@ -7,7 +7,9 @@ import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache as cache_once
 from functools import cached_property
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -243,12 +245,22 @@ def _shared_key(c: ReaderComment, variant: str, context: tuple) -> str:
     return key
 
 
+@cache_once
+def _markup_version() -> str:
+    """A digest of the templates a comment's shared HTML comes from: HTML kept in Redis by an
+    older release (for a week) is not served by one whose markup changed."""
+    folder = Path(settings.PACKAGE_DIR) / "templates" / "comments"
+    sources = b"".join(path.read_bytes() for path in sorted(folder.glob("_*.html")))
+    return hashlib.blake2b(sources, digest_size=6).hexdigest()
+
+
 def _content_key(c: ReaderComment, variant: str, context: tuple) -> str:
     comment, author = c.comment, c.comment.author
     shown = (
-        variant, comment.pk, comment.number, comment.state, comment.score, comment.rating_count,
-        comment.edited_at, comment.subject, comment.body_html, comment.removal_reason,
-        comment.editorial, comment.guest_name, comment.is_hidden, author.username,
+        _markup_version(), variant, comment.pk, comment.number, comment.state, comment.score,
+        comment.rating_count, comment.edited_at, comment.subject, comment.body_html,
+        comment.removal_reason, comment.editorial, comment.guest_name, comment.is_hidden,
+        author.username,
         author.display_name, author.signature, c.url, c.author_url, c.parent_url, c.parent_name,
         c.shown_time, context,
     )  # fmt: skip
@@ -494,7 +506,12 @@ def _for_reader(
     trusted = reader.is_trusted
     now = timezone.now()
     window = edit_window()
-    menus = _rating_menus(rating_choices(may_hide=may_hide(reader)))
+    # A Rate link on each comment, or (the member's choice) a menu of the page's "Rate all".
+    menus = (
+        _rating_menus(rating_choices(may_hide=may_hide(reader)))
+        if getattr(reader, "rating_menus", False)
+        else None
+    )
     # A reader's permissions on a comment depend only on these facts about it (see the
     # `can_be_*_by` methods), and a page has a handful of combinations: each is asked once.
     permissions: dict[tuple, tuple[bool, bool, bool, bool, bool, bool]] = {}
@@ -539,7 +556,7 @@ def _for_reader(
                 can_restore=can_restore,
                 can_flag=can_flag,
                 can_rate=can_rate,
-                rating_menu=menus[my_rating] if can_rate else "",
+                rating_menu=menus[my_rating] if can_rate and menus else "",
                 keys=row.keys,
             )
         )
@@ -777,11 +794,11 @@ def posted_after(story, request, after: int, *, most: int) -> list[ReaderComment
 #
 # What a member is shown of a comment they did not write, have not rated and that is not new
 # to them depends only on their kind: member or not, staff or not, trusted or not, suspended or
-# not, and their choice for hidden comments. So a kind's thread is rendered once per version of
-# the thread (kept with its rows) and each member's page is that thread with their own
-# comments, their rated ones and the new ones rendered for them and put in place. When their
-# own or rated comments change which comments they see at all (a hidden comment of theirs),
-# the page is laid out for them alone (`story_thread`).
+# not, and their choices for hidden comments and rating menus. So a kind's thread is rendered
+# once per version of the thread (kept with its rows) and each member's page is that thread
+# with their own comments, their rated ones and the new ones rendered for them and put in
+# place. When their own or rated comments change which comments they see at all (a hidden
+# comment of theirs), the page is laid out for them alone (`story_thread`).
 
 KIND_THREADS = 4  # per version of a thread: display choices times kinds of member in use
 
@@ -795,6 +812,7 @@ class _Kind:
     is_trusted: bool
     suspended: bool
     hidden_comment_choice: str
+    rating_menus: bool
     pk = None
     is_authenticated = True
 
@@ -806,6 +824,7 @@ class _Kind:
             is_trusted=reader.is_trusted,
             suspended=bool(reader.suspension_refusal()),
             hidden_comment_choice=reader.hidden_comment_choice,
+            rating_menus=reader.rating_menus,
         )
 
     def suspension_refusal(self, now=None) -> str:

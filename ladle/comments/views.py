@@ -33,8 +33,8 @@ from ladle.stories.models import Story
 
 from . import live as live_comments
 from . import rules, services
-from .forms import CommentForm, GuestCommentForm, RemoveForm, comment_form
-from .models import Comment, HeldComment
+from .forms import CommentForm, GuestCommentForm, RateForm, RemoveForm, comment_form
+from .models import Comment, HeldComment, Rating
 from .preferences import COOKIE, COOKIE_MAX_AGE, cookie_value, parse_options, reader_choices
 from .threads import (
     ReaderComment,
@@ -318,21 +318,45 @@ def _rating_choice(text: str) -> int | str | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 4 else None
 
 
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def rate(request, story_pk: int, number: int):
-    """Rate (or withdraw a rating of) a comment; back to its anchor, or the comment for htmx."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(_story(request, story_pk).get_absolute_url())
+    """A comment's Rate page (the form alone, for htmx to open in place), and the rating or
+    its withdrawal: back to the comment, or the comment itself for htmx. A refusal or a bad
+    choice shows the form again with the reason next to it."""
     story = _story(request, story_pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(
+            request.get_full_path() if request.method == "GET" else story.get_absolute_url()
+        )
     comment = _comment(story, number, request.user)
-    withdraw = "withdraw" in request.POST
-    choice = rules.WITHDRAW if withdraw else _rating_choice(request.POST.get("value", ""))
+    choices = rules.rating_choices(may_hide=rules.may_hide(request.user))
+    menu = is_htmx(request) and "inline" not in request.POST  # a "Rate all" menu's own button
+    if request.method == "GET":
+        return _rate_page(request, story, comment, _rate_form(request, number, choices))
+    form = _rate_form(request, number, choices, request.POST)
+    if "withdraw" in request.POST:
+        choice: int | str | None = rules.WITHDRAW
+    elif menu:
+        choice = _rating_choice(request.POST.get("value", ""))
+    elif form.is_valid():
+        choice = form.cleaned_data["value"]
+    elif (posted := _rating_choice(request.POST.get("value", ""))) in rules.rating_labels():
+        choice = posted  # a rating this rater may not give (not offered): the rules say why
+    else:
+        return _rate_page(request, story, comment, form, status=400)
     try:
         if choice is None:
             raise ValidationError({"value": "Choose a rating."})
         services.rate_chosen(comments=[comment], rater=request.user, chosen={number: choice})
     except (ValidationError, PermissionDenied) as error:
-        return _rating_refused(request, story, [(comment.number, error)])
+        if menu:
+            return _rating_refused(request, story, [(comment.number, error)])
+        form.errors.pop("value", None)  # a withdrawal sends no choice: only the refusal counts
+        if isinstance(error, PermissionDenied):
+            form.add_error(None, str(error))
+            return _rate_page(request, story, comment, form, status=403)
+        add_service_errors(form, error)
+        return _rate_page(request, story, comment, form, status=400)
     if is_htmx(request):
         comment, comments = _single(request, story, number, always=True)
         return render(
@@ -341,6 +365,34 @@ def rate(request, story_pk: int, number: int):
             {"story": story, "comment": comment, "comments": comments},
         )
     return redirect(f"{story.get_absolute_url()}#{comment.anchor}")
+
+
+def _rate_form(request, number: int, choices, data=None) -> RateForm:
+    # Opened in place, several may be on one page at once: each has its own ids.
+    auto_id = f"rate{number}-%s" if is_htmx(request) else "id_%s"
+    return RateForm(data, choices=choices, auto_id=auto_id)
+
+
+def _rate_page(request, story: Story, comment: Comment, form, *, status: int = 200):
+    """The rating form of one comment: a page of its own, or (htmx) the form alone, which
+    opens in place of the comment's Rate link. The reader's own rating is chosen in it."""
+    mine = Rating.objects.filter(comment=comment, rater=request.user)
+    seen = annotate([comment], request.user, dict(mine.values_list("comment_id", "value")))[0]
+    if not form.is_bound:
+        form.initial["value"] = seen.my_rating
+    refusal = comment.rating_refusal(request.user, trusted=request.user.is_trusted)
+    context = {"story": story, "comment": seen, "form": form, "refusal": refusal}
+    if is_htmx(request):
+        # htmx swaps only what succeeded: a refusal comes back as a 200 that replaces the form
+        # (not the comment, which a saved rating replaces).
+        response = render(request, "comments/_rate_inline.html", context)
+        if form.is_bound:
+            response["HX-Retarget"] = "this"
+            response["HX-Reswap"] = "outerHTML"
+        return response
+    if refusal and not form.is_bound:
+        status = 403
+    return render(request, "comments/comment_rate.html", context, status=status)
 
 
 RATE_ALL_MOST = 2000  # menus one "Rate all" may send: more than any page shows
@@ -482,7 +534,9 @@ def flag(request, story_pk: int, number: int):
         FlagForm(request.POST if request.method == "POST" else None),
         lambda data: moderation.flag(flagger=request.user, reason=data["reason"], comment=comment),
         heading=f"Flag comment #{comment.number} for a moderator",
-        about=f"“{comment.subject}” by {comment.author_name}",
+        about="A removed comment"
+        if comment.is_removed
+        else f"“{comment.subject}” by {comment.author_name}",
         button="Flag",
         back=f"{story.get_absolute_url()}#{comment.anchor}",
     )

@@ -226,7 +226,7 @@ def test_no_page_is_wider_than_a_phone_and_deep_replies_keep_30_characters(
     page.set_viewport_size({"width": width, "height": 800})
     page.goto(f"{demo.get_absolute_url()}?display=nested")
     at_20 = "ol.thread" + " > li > ol.replies" * 20 + " > li"  # a reply at depth 20
-    deepest = page.locator(f"{at_20} > article .comment-body").first
+    deepest = page.locator(f"{at_20} > article > div:first-of-type").first
     measure = deepest.evaluate(
         """body => {
             const probe = document.createElement("span");

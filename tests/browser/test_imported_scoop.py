@@ -36,10 +36,10 @@ def test_hostile_scoop_comments_render_inert_in_chromium(page):
         comment = Comment.objects.get(story_id=story_id, number=entry["cid"])
         page.goto(comment.get_absolute_url())
         page.wait_for_load_state("networkidle")
-        bodies = page.locator(".comment-body")
+        bodies = page.locator(".comment > div:first-of-type")
         assert bodies.count() >= 1, entry
         assert_inert(page, bodies, dialogs)
     story_id = OldKey.objects.get(kind="scoop_story", key=expected["hostile_story"]).target_id
     page.goto(f"/story/{story_id}/")
     page.wait_for_load_state("networkidle")
-    assert_inert(page, page.locator(".comment-body, .story .body"), dialogs)
+    assert_inert(page, page.locator(".comment > div:first-of-type, .story .body"), dialogs)

@@ -2,6 +2,8 @@
 region says the new score and focus stays on the rating), opens a reply form with r (focus
 in its first field), writes and posts, and lands on the new comment."""
 
+from playwright.sync_api import expect
+
 from tests.browser.test_ratings import log_in
 from tests.conftest import make_comment, make_member, make_story
 
@@ -29,13 +31,16 @@ def test_keyboard_only_rate_reply_post_and_land_on_the_new_comment(page):
     page.keyboard.press("k")  # back to the first
     assert page.evaluate("document.activeElement.id") == first.anchor
 
-    _tab_to(page, f"#{first.anchor} select[form=rate-all]")
+    _tab_to(page, f"#{first.anchor} a[href$='/rate/']")
+    page.keyboard.press("Enter")  # the rating form opens in place, focus on its menu
+    expect(page.get_by_label(f"Rate #{first.number}", exact=True)).to_be_focused()
     page.keyboard.press("End")  # the highest rating: a choice, nothing saved yet
-    _tab_to(page, f"#{first.anchor} button.rate-one")
+    _tab_to(page, f"#{first.anchor} form.rate-inline button")
     page.keyboard.press("Enter")
     page.locator("#live", has_text="now scores").wait_for()
     assert "First thoughts" in page.locator("#live").inner_text()
-    assert page.evaluate("document.activeElement.name") == f"r{first.number}"  # back on it
+    # Back on the comment's rating, which now says what the member gave.
+    expect(page.get_by_role("link", name="Your rating: 5")).to_be_focused()
 
     page.keyboard.press("Escape")
     page.evaluate("document.activeElement.blur()")

@@ -13,7 +13,9 @@ def test_a_flag_is_resolved_by_removing_the_comment_and_the_log_shows_it(page):
 
     log_in(page, "Careful Reader")
     page.goto(story.get_absolute_url())
-    page.locator(f"#{comment.anchor}").get_by_role("link", name="Flag").click()
+    # Flag sits with the rating: the Rate link opens both in place.
+    page.locator(f"#{comment.anchor}").get_by_role("link", name="Rate", exact=True).click()
+    page.locator(f"#{comment.anchor} form.rate-inline").get_by_role("link", name="Flag").click()
     page.get_by_label("What is wrong?").fill("Spam for pills")
     page.get_by_role("button", name="Flag").click()
     page.wait_for_url(f"**{story.get_absolute_url()}*")

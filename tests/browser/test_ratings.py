@@ -1,5 +1,7 @@
 """Rating and display modes as a member clicks them in Chromium."""
 
+from playwright.sync_api import expect
+
 from tests.conftest import PASSWORD, make_comment, make_member, make_story
 
 
@@ -11,11 +13,86 @@ def log_in(page, name):
     page.get_by_role("link", name=name).wait_for()
 
 
+def test_the_rate_link_opens_its_form_in_place_rates_and_withdraws(page):
+    story = make_story("Rate by link")
+    make_comment(story, subject="Worth a four", body="A fair point.")
+    make_member("Link rater")
+    log_in(page, "Link rater")
+    page.goto(story.get_absolute_url())
+    page.evaluate("window.__samePage = true")
+
+    comment = page.locator("article#c1")
+    score = "article#c1 > a[href$='/ratings/']"
+    comment.get_by_role("link", name="Rate", exact=True).click()
+    form = comment.locator("form.rate-inline")
+    # The menu says which comment it rates; focus is on it.
+    menu = form.get_by_label("Rate #1", exact=True)
+    expect(menu).to_be_focused()
+    menu.select_option("4")
+    form.get_by_role("button", name="Rate", exact=True).click()
+    page.locator(score, has_text="(4.00 / 1)").wait_for()
+    assert page.evaluate("window.__samePage") is True  # swapped in place, no reload
+    page.locator("#live", has_text="now scores").wait_for()
+
+    page.reload()
+    assert "(4.00 / 1)" in page.locator(score).inner_text()
+    comment.get_by_role("link", name="Your rating: 4").click()
+    assert form.get_by_label("Rate #1", exact=True).input_value() == "4"
+    form.get_by_role("button", name="Withdraw").click()
+    page.locator(score, has_text="(none / 0)").wait_for()
+    assert comment.get_by_role("link", name="Rate", exact=True).is_visible()
+
+    # Escape closes an open form and gives the link back.
+    comment.get_by_role("link", name="Rate", exact=True).click()
+    form.wait_for()
+    page.keyboard.press("Escape")
+    assert form.count() == 0
+    expect(comment.get_by_role("link", name="Rate", exact=True)).to_be_focused()
+
+
+def test_a_rating_refused_in_place_says_why_beside_the_menu(page):
+    story = make_story("Refused in place")
+    make_comment(story, subject="Rate me empty")
+    make_member("Hasty rater")
+    log_in(page, "Hasty rater")
+    page.goto(story.get_absolute_url())
+    comment = page.locator("article#c1")
+    comment.get_by_role("link", name="Rate", exact=True).click()
+    comment.locator("form.rate-inline").get_by_role("button", name="Rate", exact=True).click()
+    comment.locator("form.rate-inline [role=alert]", has_text="Choose a rating.").wait_for()
+    assert "Rate me empty" in comment.inner_text()  # the comment stays; the form says why
+    expect(comment.get_by_label("Rate #1", exact=True)).to_be_focused()
+
+
+def test_the_rate_link_is_a_page_of_its_own_without_javascript(
+    browser, live_server, transactional_db
+):
+    story = make_story("Rate without script")
+    make_comment(story, subject="First")
+    make_comment(story, subject="Second")
+    make_member("Plain rater")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, "Plain rater")
+    page.goto(story.get_absolute_url())
+    page.locator("article#c2").get_by_role("link", name="Rate", exact=True).click()
+    page.get_by_role("heading", name="Rate comment #2").wait_for()
+    page.get_by_role("button", name="Rate", exact=True).click()  # nothing chosen
+    assert page.locator(".errorlist", has_text="Choose a rating.").is_visible()
+    page.get_by_label("Your rating").select_option("3")
+    page.get_by_role("button", name="Rate", exact=True).click()
+    page.wait_for_url(f"**{story.get_absolute_url()}#c2")
+    assert "(3.00 / 1)" in page.locator("article#c2").inner_text()
+    assert page.locator("article#c2").get_by_role("link", name="Your rating: 3").is_visible()
+    context.close()
+
+
 def test_rate_in_place_keep_after_reload_then_minimal_and_expand(page):
+    """For a member who chose rating menus on every comment."""
     story = make_story("Rate me")
     top = make_comment(story, subject="Worth a five", body="A fine point.")
     make_comment(story, parent=top, subject="A reply below", body="The reply's own words.")
-    make_member("Rater")
+    make_member("Rater", rating_menus=True)
     log_in(page, "Rater")
     page.goto(story.get_absolute_url())
     page.evaluate("window.__samePage = true")
@@ -67,7 +144,7 @@ def test_rate_all_saves_several_ratings_without_javascript(browser, live_server,
     story = make_story("Rate them all")
     for subject in ("First", "Second", "Third"):
         make_comment(story, subject=subject)
-    make_member("No script rater")
+    make_member("No script rater", rating_menus=True)
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     log_in(page, "No script rater")

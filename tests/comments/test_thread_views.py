@@ -229,7 +229,8 @@ def test_rating_by_plain_post_returns_to_the_comment(discussion):
     assert response.status_code == 302
     assert response["Location"] == f"{story.get_absolute_url()}#c6"
     page = client.get(story.get_absolute_url()).content.decode()
-    assert "(3.00 / 2)" in page and "<option value=4 selected>" in page
+    assert "(3.00 / 2)" in page
+    assert f'<a href="/story/{story.pk}/comments/6/rate/">Your rating: 4</a>' in page
 
 
 def test_rating_with_htmx_returns_the_updated_comment():
@@ -261,15 +262,70 @@ def test_bad_rating_requests_get_clear_answers():
     assert member.post(url, {"value": "abc"}).status_code == 400
     assert member.post(url, {"value": "9"}).status_code == 400
     assert member.post(url, {"value": "0"}).status_code == 403  # hide needs trust
+    assert member.post(url, {"value": ""}).status_code == 400
     assert client_for(comment.author).post(url, {"value": "5"}).status_code == 403
+    assert client_for(comment.author).get(url).status_code == 403
     anonymous = Client().post(url, {"value": "5"})
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/login/")
-    assert member.get(url).status_code == 405
+    assert member.put(url).status_code == 405
+
+
+def test_a_comment_has_a_rate_link_to_its_rating_page_not_a_menu(discussion):
+    story, members, _ = discussion
+    reader = make_member()
+    client = client_for(reader)
+    rate_comment(comment=story.comments.get(number=6), rater=reader, value=4)
+    page = client.get(story.get_absolute_url() + "?display=nested").content.decode()
+    base = f"/story/{story.pk}/comments/"
+    assert f'<a href="{base}1/rate/">Rate</a>' in page
+    assert f'<a href="{base}6/rate/">Your rating: 4</a>' in page
+    assert '<select name="r1"' not in page and 'id="rate-all"' not in page
+    # Flag is on the rating page, not on every comment.
+    assert f'href="{base}1/flag/"' not in page
+
+    rating_page = client.get(f"{base}6/rate/")
+    html = rating_page.content.decode()
+    assert rating_page.status_code == 200
+    assert '<option value="4" selected>4: Good</option>' in html
+    assert 'name="withdraw"' in html and f'href="{base}6/flag/"' in html
+    assert '<option value="0"' not in html  # the hide rating needs trust
+
+    # Opened in place (htmx): the form alone, with its own ids.
+    inline = client.get(f"{base}1/rate/", headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in inline and 'class="rate-inline"' in inline
+    assert 'id="rate1-value"' in inline and 'name="withdraw"' not in inline
+
+
+def test_a_refused_rating_shows_the_form_again_with_the_reason_beside_the_choice(discussion):
+    story, members, _ = discussion
+    reader = make_member()
+    client = client_for(reader)
+    url = f"/story/{story.pk}/comments/1/rate/"
+    response = client.post(url, {"value": "7"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Choose one of the ratings offered." in html and 'aria-invalid="true"' in html
+    assert html.index("Choose one of the ratings offered.") < html.index('name="value"')
+
+    # In place, the refusal replaces the form, not the comment.
+    inline = client.post(url, {"value": "", "inline": "1"}, headers={"HX-Request": "true"})
+    assert inline.status_code == 200 and inline["HX-Retarget"] == "this"
+    assert "Choose a rating." in inline.content.decode()
+    assert not Rating.objects.filter(rater=reader).exists()
+
+
+def test_members_who_chose_menus_get_one_on_every_comment_and_the_rate_all_form(discussion):
+    story, members, _ = discussion
+    reader = make_member(rating_menus=True)
+    page = client_for(reader).get(story.get_absolute_url()).content.decode()
+    assert '<select name="r1" form="rate-all" aria-label="Rate #1">' in page
+    assert 'id="rate-all"' in page and '/comments/1/rate/">Rate</a>' not in page
+    assert f'href="/story/{story.pk}/comments/1/flag/"' in page
 
 
 def test_rate_all_saves_each_chosen_rating_and_leaves_unchanged_menus_alone(discussion):
     story, members, _ = discussion
-    reader = make_member()
+    reader = make_member(rating_menus=True)
     client = client_for(reader)
     rate_comment(comment=story.comments.get(number=6), rater=reader, value=4)
     before = Rating.objects.get(comment__number=6, rater=reader)

@@ -58,8 +58,11 @@ def test_the_site_name_and_rating_labels_change_at_once_and_are_logged(site_limi
     assert "<title>" in (page := Client().get("/").content.decode())
     assert "The Harbour Gazette" in page
     story = make_story()
-    make_comment(story)
-    assert "Superb" in client_for(make_member()).get(story.get_absolute_url()).content.decode()
+    comment = make_comment(story)
+    rate_page = f"{comment.get_absolute_url()}rate/"
+    assert "5: Superb" in client_for(make_member()).get(rate_page).content.decode()
+    menus = client_for(make_member(rating_menus=True)).get(story.get_absolute_url())
+    assert "5: Superb" in menus.content.decode()
     logged = client.get("/settings/site/").content.decode()
     assert "site_name" in logged and "The Harbour Gazette" in logged and admin.username in logged
     assert set(SettingChange.objects.values_list("name", flat=True)) == {
@@ -122,10 +125,10 @@ def test_the_hide_rating_can_be_kept_for_staff(site_limits):
     editor = make_editor()
     assert client_for(editor).post(rate, {"value": 0}).status_code == 302
     hide = re.compile(r'<option value="?0"?[ >]')
-    page = client_for(trusted).get(story.get_absolute_url()).content.decode()
-    assert f'<select name="r{comment.number}" form="rate-all"' in page and not hide.search(page)
+    page = client_for(trusted).get(rate).content.decode()
+    assert 'name="value"' in page and not hide.search(page)
     other = make_comment(story)  # the editor's menu, on a comment they have not rated
-    assert hide.search(client_for(editor).get(other.get_absolute_url()).content.decode())
+    assert hide.search(client_for(editor).get(f"{other.get_absolute_url()}rate/").content.decode())
 
 
 @pytest.mark.django_db

@@ -1,12 +1,14 @@
 // Progressive enhancement for comment threads. Without JavaScript every reply stays visible,
 // every link and form works as a plain page, and nothing else changes.
 // - a [-] button collapses a comment's replies (and says whose);
+// - Reply and Rate open their forms in place;
 // - focus goes to what a control opened (a reply form, an expanded comment, a comment just
 //   rated) and back when it closes; one live region (#live) says what changed;
 // - keys: j/k next/previous comment, n next [new] comment, r reply, p parent, ? the keys.
 (function () {
   "use strict";
   var COMMENTS = "article.comment, div.comment-header";
+  var RATE_LINK = "article.comment > div ~ p > a[href$='/rate/']";
 
   function announce(text) {
     var live = document.getElementById("live");
@@ -59,7 +61,7 @@
     var elt = event.detail.elt;
     var comment = elt.closest("[id]");
     if (!comment) return;
-    var kind = elt.matches("select[form=rate-all]") ? "rate" : elt.matches("[data-hx-get]") ? "expand" : null;
+    var kind = elt.matches("select[form=rate-all], form.rate-inline") ? "rate" : elt.matches("[data-hx-get]") ? "expand" : null;
     pending = kind && { id: comment.id, kind: kind };
   });
 
@@ -72,7 +74,12 @@
     if (!element) return;
     if (done.kind === "rate") {
       var score = element.querySelector(":scope > a[href$='/ratings/']");
-      focusOn(element.querySelector("select[form=rate-all]") || element);
+      var open = element.querySelector("form.rate-inline");
+      if (open) { // the form came back with a refusal
+        focusOn(open.querySelector("select") || open);
+        return;
+      }
+      focusOn(element.querySelector("select[form=rate-all], " + RATE_LINK) || element);
       announce("Rated. “" + subjectOf(element) + "” now scores " + (score ? score.textContent.trim() : "") + ".");
     } else if (done.kind === "expand") {
       focusOn(element);
@@ -114,10 +121,40 @@
     });
   });
 
+  // A comment's Rate link opens its rating form in place of the link (Escape puts the link
+  // back); without JavaScript it is the comment's Rate page.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(RATE_LINK);
+    if (!link || !window.htmx || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    var holder = document.createElement("span");
+    link.replaceWith(holder);
+    holder.appendChild(link);
+    window.htmx.ajax("GET", link.getAttribute("href"), { target: holder, swap: "innerHTML" }).then(function () {
+      var form = holder.querySelector("form.rate-inline");
+      if (!form) return;
+      holder.replaceWith(form);
+      rateLinks[form.getAttribute("action")] = link;
+      focusOn(form.querySelector("select") || form);
+      announce("Rating form open: choose a rating, then Rate.");
+    });
+  });
+
+  var rateLinks = {}; // the Rate links an open rating form took the place of, by its address
+
+  document.addEventListener("keydown", function (event) {
+    var form = event.key === "Escape" && event.target.closest && event.target.closest("form.rate-inline");
+    var link = form && rateLinks[form.getAttribute("action")];
+    if (!link) return;
+    form.replaceWith(link);
+    focusOn(link);
+    announce("Rating form closed.");
+  });
+
   // A comment's Reply link opens the reply form in place (a slot made under the comment);
   // without JavaScript it is the reply page.
   document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest(".links > a[href$='/reply/']");
+    var link = event.target.closest && event.target.closest("article.comment > div ~ p > a[href$='/reply/']");
     if (!link || !window.htmx || event.ctrlKey || event.metaKey || event.shiftKey) return;
     var comment = link.closest("article.comment");
     if (!comment) return;
@@ -202,7 +239,7 @@
         go(parent && parent.querySelector(":scope > article, :scope > .comment-header"), all);
         break;
       case "r":
-        var reply = here && here.querySelector(".links > a[href$='/reply/']");
+        var reply = here && here.querySelector("article.comment > div ~ p > a[href$='/reply/']");
         if (!reply) return;
         reply.click();
         break;
