@@ -316,8 +316,14 @@ def test_a_refused_rating_shows_the_form_again_with_the_reason_beside_the_choice
 
 def test_members_who_chose_menus_get_one_on_every_comment_and_the_rate_all_form(discussion):
     story, members, _ = discussion
-    reader = make_member(rating_menus=True)
-    page = client_for(reader).get(story.get_absolute_url()).content.decode()
+    reader = client_for(make_member())
+    profile = {"stories_per_page": 8, "default_markup": "markdown", "digest": "never",
+               "comment_display": "threaded", "comment_rating_sort": "highest",
+               "comment_age_sort": "oldest", "large_thread_display": "threaded",
+               "hidden_comments": "until_rated", "time_zone": ""}  # fmt: skip
+    assert "Rating menus on every comment" in reader.get("/settings/profile/").content.decode()
+    assert reader.post("/settings/profile/", {**profile, "rating_menus": "on"}).status_code == 302
+    page = reader.get(story.get_absolute_url()).content.decode()
     assert '<select name="r1" form="rate-all" aria-label="Rate #1">' in page
     assert 'id="rate-all"' in page and '/comments/1/rate/">Rate</a>' not in page
     assert f'href="/story/{story.pk}/comments/1/flag/"' in page
