@@ -50,6 +50,32 @@ def test_the_rate_link_opens_its_form_in_place_rates_and_withdraws(page):
     expect(comment.get_by_role("link", name="Rate", exact=True)).to_be_focused()
 
 
+def test_a_rating_form_submitted_the_moment_it_opens_still_rates_in_place(page):
+    """htmx takes new content over when it settles, 20 ms after the swap, and the menu gets
+    focus before that: a member (or a loaded machine) that submits in between must not leave
+    the page."""
+    story = make_story("Quick hands")
+    make_comment(story, subject="Rate me fast", body="Quick.")
+    make_member("Quick rater")
+    log_in(page, "Quick rater")
+    page.goto(story.get_absolute_url())
+    page.evaluate("window.__samePage = true")
+    # Submits the rating form in the moment its menu gets focus.
+    page.evaluate(
+        """document.addEventListener("focusin", (event) => {
+          const form = event.target.closest("form.rate-inline");
+          if (!form || form.dataset.sent) return;
+          form.dataset.sent = "1";
+          event.target.value = "4";
+          form.requestSubmit(form.querySelector("button[type=submit]"));
+        });"""
+    )
+    comment = page.locator("article#c1")
+    comment.get_by_role("link", name="Rate", exact=True).click()
+    page.locator("article#c1 > a[href$='/ratings/']", has_text="(4.00 / 1)").wait_for()
+    assert page.evaluate("window.__samePage") is True
+
+
 def test_a_rating_refused_in_place_says_why_beside_the_menu(page):
     story = make_story("Refused in place")
     make_comment(story, subject="Rate me empty")

@@ -134,6 +134,9 @@
       var form = holder.querySelector("form.rate-inline");
       if (!form) return;
       holder.replaceWith(form);
+      // htmx would take the new form over only when it settles, a moment after this: a
+      // member quick enough to submit before then would leave the page.
+      window.htmx.process(form);
       rateLinks[form.getAttribute("action")] = link;
       focusOn(form.querySelector("select") || form);
       announce("Rating form open: choose a rating, then Rate.");
