@@ -4,8 +4,8 @@ in its first field), writes and posts, and lands on the new comment."""
 
 from playwright.sync_api import expect
 
-from tests.browser.test_ratings import log_in
-from tests.conftest import make_comment, make_member, make_story
+from tests.browser.test_ratings import read_as_member
+from tests.conftest import make_comment, make_story
 
 
 def _tab_to(page, selector: str, limit: int = 30) -> None:
@@ -20,9 +20,7 @@ def test_keyboard_only_rate_reply_post_and_land_on_the_new_comment(page):
     story = make_story("Keys only")
     first = make_comment(story, subject="First thoughts", body="One.")
     make_comment(story, subject="Second thoughts", body="Two.")
-    make_member("Keyboard Kim")
-    log_in(page, "Keyboard Kim")
-    page.goto(story.get_absolute_url())
+    read_as_member(page, story, "Keyboard Kim")
 
     page.keyboard.press("j")
     assert page.evaluate("document.activeElement.id") == first.anchor
@@ -63,9 +61,7 @@ def test_keyboard_only_rate_reply_post_and_land_on_the_new_comment(page):
 def test_question_mark_lists_the_keys_and_keys_never_fire_in_a_text_field(page):
     story = make_story("Keys help")
     make_comment(story, subject="Only one")
-    make_member("Typist")
-    log_in(page, "Typist")
-    page.goto(story.get_absolute_url())
+    read_as_member(page, story, "Typist")
     page.locator("#id_body").click()
     page.keyboard.type("just typing j and k")
     assert page.locator("#id_body").input_value() == "just typing j and k"

@@ -13,12 +13,17 @@ def log_in(page, name):
     page.get_by_role("link", name=name).wait_for()
 
 
+def read_as_member(page, story, name):
+    """A new member, logged in, on the story's page."""
+    make_member(name)
+    log_in(page, name)
+    page.goto(story.get_absolute_url())
+
+
 def test_the_rate_link_opens_its_form_in_place_rates_and_withdraws(page):
     story = make_story("Rate by link")
     make_comment(story, subject="Worth a four", body="A fair point.")
-    make_member("Link rater")
-    log_in(page, "Link rater")
-    page.goto(story.get_absolute_url())
+    read_as_member(page, story, "Link rater")
     page.evaluate("window.__samePage = true")
 
     comment = page.locator("article#c1")
@@ -56,9 +61,7 @@ def test_a_rating_form_submitted_the_moment_it_opens_still_rates_in_place(page):
     the page."""
     story = make_story("Quick hands")
     make_comment(story, subject="Rate me fast", body="Quick.")
-    make_member("Quick rater")
-    log_in(page, "Quick rater")
-    page.goto(story.get_absolute_url())
+    read_as_member(page, story, "Quick rater")
     page.evaluate("window.__samePage = true")
     # Submits the rating form in the moment its menu gets focus.
     page.evaluate(
@@ -79,9 +82,7 @@ def test_a_rating_form_submitted_the_moment_it_opens_still_rates_in_place(page):
 def test_a_rating_refused_in_place_says_why_beside_the_menu(page):
     story = make_story("Refused in place")
     make_comment(story, subject="Rate me empty")
-    make_member("Hasty rater")
-    log_in(page, "Hasty rater")
-    page.goto(story.get_absolute_url())
+    read_as_member(page, story, "Hasty rater")
     comment = page.locator("article#c1")
     comment.get_by_role("link", name="Rate", exact=True).click()
     comment.locator("form.rate-inline").get_by_role("button", name="Rate", exact=True).click()
