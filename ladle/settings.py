@@ -296,6 +296,9 @@ LADLE_RATING_LABELS = {
     5: "Excellent",
 }
 LADLE_HIDE_RATING_BY = "trusted"  # or "editors": who may give the 0 ("hide") rating
+# How members rate a comment unless they chose otherwise: "link" (a Rate link on each comment)
+# or "menus" (a rating menu on each comment, saved together with one "Rate all" button).
+LADLE_RATING_CONTROL = "link"
 LADLE_ARCHIVE_DAYS = 0  # stories older than this take no more comments; 0: never
 LADLE_HIDE_THRESHOLD = 1.0  # a comment whose mean is below this is hidden
 LADLE_LARGE_THREAD = 200  # above this many visible comments, the "large thread" display applies

@@ -76,7 +76,7 @@ FORMS = {
         "comment_age_sort",
         "large_thread_display",
         "hidden_comments",
-        "rating_menus",
+        "rating_control",
         "digest",
     ],
     "/settings/password/": ["old_password", "new_password1", "new_password2"],

@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.template import loader
 
+from ladle.site.registry import RATING_CONTROLS
 from ladle.site.values import value
 
 from . import limits
@@ -148,7 +149,7 @@ class ProfileForm(forms.ModelForm):
             "comment_age_sort",
             "large_thread_display",
             "hidden_comments",
-            "rating_menus",
+            "rating_control",
             "stories_per_page",
             "default_markup",
             "reply_inbox",
@@ -170,6 +171,11 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.instance.is_editor:
             del self.fields["moderator_alerts"]
+        site = dict(RATING_CONTROLS)[value("rating_control")]
+        self.fields["rating_control"].choices = [
+            ("", f"As the site has it: {site[0].lower()}{site[1:]}"),
+            *RATING_CONTROLS,
+        ]
         self.fields["large_thread_display"].help_text = (
             "Used instead of your display mode on stories with more than "
             f"{value('large_thread'):,} comments."

@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 
 from ladle.lib.display import AgeSort, Display, RatingSort
 from ladle.lib.ranking import Mojo, MojoRules, Trust, trust_level
+from ladle.site.registry import RATING_CONTROLS
 from ladle.site.values import value
 
 from . import names
@@ -124,11 +125,14 @@ class User(AbstractUser):
         choices=DISPLAY_CHOICES,
         help_text="Used instead of your display mode on stories with more than 200 comments.",
     )
-    rating_menus = models.BooleanField(
-        "Rating menus on every comment",
-        default=False,
-        help_text="Rate many comments and save them with one “Rate all” button, as on Scoop. "
-        "Otherwise each comment has a Rate link (pages are smaller).",
+    rating_control = models.CharField(
+        "Rate comments with",
+        max_length=5,
+        blank=True,
+        default="",  # as the site has it (the `rating_control` setting)
+        choices=[("", "As the site has it"), *RATING_CONTROLS],
+        help_text="Menus let you rate many comments and save them with one button; "
+        "the link makes pages smaller.",
     )
     default_markup = models.CharField(
         "Write comments in",
@@ -214,6 +218,12 @@ class User(AbstractUser):
     @property
     def is_trusted(self) -> bool:
         return self.trust is Trust.TRUSTED
+
+    @property
+    def rating_menus(self) -> bool:
+        """A rating menu on every comment (and the page's "Rate all"), not a Rate link: the
+        member's own choice, else the site's."""
+        return (self.rating_control or value("rating_control")) == "menus"
 
     @property
     def is_editor(self) -> bool:

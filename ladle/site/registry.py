@@ -19,6 +19,12 @@ class Editable:
     blank: bool = False  # may be left empty (text only)
 
 
+# How a member rates comments (the site's choice, and each member's own).
+RATING_CONTROLS = (
+    ("link", "A Rate link on each comment"),
+    ("menus", "A rating menu on each comment and one “Rate all” button (as on Scoop)"),
+)
+
 EDITABLE = [
     Editable("site_name", "Site name", "The site", "text", "LADLE_SITE_NAME"),
     Editable("tagline", "Tagline", "The site", "text", "LADLE_SITE_TAGLINE", blank=True,
@@ -34,6 +40,10 @@ EDITABLE = [
     Editable("hide_rating_by", "Who may give the hide rating (0)", "Ratings", "choice",
              "LADLE_HIDE_RATING_BY",
              choices=(("trusted", "Trusted members and staff"), ("editors", "Staff only"))),
+    Editable("rating_control", "Members rate comments with", "Ratings", "choice",
+             "LADLE_RATING_CONTROL", choices=RATING_CONTROLS,
+             help="Each member may choose otherwise in their profile. Menus are what members "
+                  "of a Scoop site know; the link makes pages about half as big."),
     Editable("large_thread", "A large thread has more comments than", "Ratings", "int",
              "LADLE_LARGE_THREAD", 10, 100000),
     Editable("mojo_window_days", "Mojo counts comments of the last ... days", "Mojo", "int",

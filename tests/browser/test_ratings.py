@@ -119,7 +119,7 @@ def test_rate_in_place_keep_after_reload_then_minimal_and_expand(page):
     story = make_story("Rate me")
     top = make_comment(story, subject="Worth a five", body="A fine point.")
     make_comment(story, parent=top, subject="A reply below", body="The reply's own words.")
-    make_member("Rater", rating_menus=True)
+    make_member("Rater", rating_control="menus")
     log_in(page, "Rater")
     page.goto(story.get_absolute_url())
     page.evaluate("window.__samePage = true")
@@ -171,7 +171,7 @@ def test_rate_all_saves_several_ratings_without_javascript(browser, live_server,
     story = make_story("Rate them all")
     for subject in ("First", "Second", "Third"):
         make_comment(story, subject=subject)
-    make_member("No script rater", rating_menus=True)
+    make_member("No script rater", rating_control="menus")
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     log_in(page, "No script rater")

@@ -52,7 +52,7 @@ def thread():
         "trusted_always": trusted("Always", "always"),
         "trusted_never": trusted("Never", "never"),
         "staff": staff,
-        "menus": make_member("Menus", rating_menus=True),  # a rating menu on every comment
+        "menus": make_member("Menus", rating_control="menus"),  # a rating menu on every comment
     }
     return story, readers
 

@@ -8,9 +8,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from ladle.accounts.models import User
 from ladle.comments.models import Rating
 from ladle.comments.services import rate_comment
 from ladle.lib.display import AgeSort, Display, RatingSort
+from ladle.site.models import SiteSetting
 from tests.comments.test_ratings import make_trusted
 from tests.conftest import client_for, make_comment, make_editor, make_member, make_story
 
@@ -321,17 +323,49 @@ def test_members_who_chose_menus_get_one_on_every_comment_and_the_rate_all_form(
                "comment_display": "threaded", "comment_rating_sort": "highest",
                "comment_age_sort": "oldest", "large_thread_display": "threaded",
                "hidden_comments": "until_rated", "time_zone": ""}  # fmt: skip
-    assert "Rating menus on every comment" in reader.get("/settings/profile/").content.decode()
-    assert reader.post("/settings/profile/", {**profile, "rating_menus": "on"}).status_code == 302
+    form = reader.get("/settings/profile/").content.decode()
+    assert "Rate comments with" in form and "As the site has it: a Rate link" in form
+    assert (
+        reader.post("/settings/profile/", {**profile, "rating_control": "menus"}).status_code == 302
+    )
     page = reader.get(story.get_absolute_url()).content.decode()
-    assert '<select name="r1" form="rate-all" aria-label="Rate #1">' in page
-    assert 'id="rate-all"' in page and '/comments/1/rate/">Rate</a>' not in page
+    assert _has_menus(page, story)
     assert f'href="/story/{story.pk}/comments/1/flag/"' in page
+
+
+def _has_menus(page: str, story) -> bool:
+    """A rating menu on every comment and the page's Rate all form, or else Rate links."""
+    menus = '<select name="r1" form="rate-all" aria-label="Rate #1">' in page
+    assert menus == ('id="rate-all"' in page)
+    assert menus != (f'/story/{story.pk}/comments/1/rate/">Rate</a>' in page)
+    return menus
+
+
+def test_the_site_chooses_menus_or_links_for_members_who_have_not_chosen(discussion):
+    story, members, _ = discussion
+    undecided, linker, menu_member = make_member(), make_member(), make_member()
+    linker.rating_control = "link"
+    menu_member.rating_control = "menus"
+    User.objects.bulk_update([linker, menu_member], ["rating_control"])
+    pages = {}
+    for site in ("link", "menus", "link"):
+        SiteSetting.objects.update_or_create(name="rating_control", defaults={"value": site})
+        for member in (undecided, linker, menu_member):
+            page = client_for(member).get(story.get_absolute_url()).content.decode()
+            pages[site, member.pk] = _has_menus(page, story)
+    assert pages == {
+        ("link", undecided.pk): False, ("menus", undecided.pk): True,
+        ("link", linker.pk): False, ("menus", linker.pk): False,
+        ("link", menu_member.pk): True, ("menus", menu_member.pk): True,
+    }  # fmt: skip
+    # Visitors rate nothing: neither.
+    visitor = Client().get(story.get_absolute_url()).content.decode()
+    assert "rate-all" not in visitor and '/rate/">Rate</a>' not in visitor
 
 
 def test_rate_all_saves_each_chosen_rating_and_leaves_unchanged_menus_alone(discussion):
     story, members, _ = discussion
-    reader = make_member(rating_menus=True)
+    reader = make_member(rating_control="menus")
     client = client_for(reader)
     rate_comment(comment=story.comments.get(number=6), rater=reader, value=4)
     before = Rating.objects.get(comment__number=6, rater=reader)

@@ -61,7 +61,7 @@ def test_the_site_name_and_rating_labels_change_at_once_and_are_logged(site_limi
     comment = make_comment(story)
     rate_page = f"{comment.get_absolute_url()}rate/"
     assert "5: Superb" in client_for(make_member()).get(rate_page).content.decode()
-    menus = client_for(make_member(rating_menus=True)).get(story.get_absolute_url())
+    menus = client_for(make_member(rating_control="menus")).get(story.get_absolute_url())
     assert "5: Superb" in menus.content.decode()
     logged = client.get("/settings/site/").content.decode()
     assert "site_name" in logged and "The Harbour Gazette" in logged and admin.username in logged
