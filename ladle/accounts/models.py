@@ -290,6 +290,7 @@ class Visitor(AnonymousUser):
     is_editor = False
     is_trusted = False
     hidden_comment_choice = "never"
+    rating_menus = False
     time_zone = ""
 
     def is_suspended(self, now=None) -> bool:

@@ -147,7 +147,7 @@ def _comment(comment, parent_number: int | None) -> dict:
         "number": comment.number,
         "parent": parent_number,
         "depth": comment.depth,
-        "subject": "(Comment removed)" if removed else comment.subject,
+        "subject": comment.shown_subject,
         "body_html": (
             format_html("<p>Removed by a moderator: {}</p>", comment.removal_reason)
             if removed

@@ -232,6 +232,11 @@ class Comment(models.Model):
     def is_removed(self) -> bool:
         return self.state == self.State.REMOVED
 
+    @property
+    def shown_subject(self) -> str:
+        """The subject as every page shows it: a removed comment's is not shown to anyone."""
+        return "(Comment removed)" if self.is_removed else self.subject
+
     def can_be_edited_by(self, user, now) -> bool:
         """The author may edit within the edit window while nobody has replied."""
         window = rules.edit_window()

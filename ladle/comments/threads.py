@@ -506,11 +506,9 @@ def _for_reader(
     trusted = reader.is_trusted
     now = timezone.now()
     window = edit_window()
-    # A Rate link on each comment, or (the member's choice) a menu of the page's "Rate all".
+    # A Rate link on each comment, or (their choice or the site's) a menu of the page's "Rate all".
     menus = (
-        _rating_menus(rating_choices(may_hide=may_hide(reader)))
-        if getattr(reader, "rating_menus", False)
-        else None
+        _rating_menus(rating_choices(may_hide=may_hide(reader))) if reader.rating_menus else None
     )
     # A reader's permissions on a comment depend only on these facts about it (see the
     # `can_be_*_by` methods), and a page has a handful of combinations: each is asked once.

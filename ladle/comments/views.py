@@ -534,9 +534,8 @@ def flag(request, story_pk: int, number: int):
         FlagForm(request.POST if request.method == "POST" else None),
         lambda data: moderation.flag(flagger=request.user, reason=data["reason"], comment=comment),
         heading=f"Flag comment #{comment.number} for a moderator",
-        about="A removed comment"
-        if comment.is_removed
-        else f"“{comment.subject}” by {comment.author_name}",
+        about=f"“{comment.shown_subject}”"
+        + ("" if comment.is_removed else f" by {comment.author_name}"),
         button="Flag",
         back=f"{story.get_absolute_url()}#{comment.anchor}",
     )
